@@ -1,0 +1,2 @@
+/** The pagelab SDK: interfaces, value types and errors shared by every simulated component. */
+package io.pagelab.api;
