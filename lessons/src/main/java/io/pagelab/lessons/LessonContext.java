@@ -65,7 +65,7 @@ public final class LessonContext {
     public String paint(Tone tone, String text) {
         Objects.requireNonNull(tone, "tone");
         Objects.requireNonNull(text, "text");
-        return colour ? tone.ansi() + text + Tone.RESET : text;
+        return colour ? tone.apply(text) : text;
     }
 
     /** The lesson's title block: id, Chinese title, English title and the questions it covers. */

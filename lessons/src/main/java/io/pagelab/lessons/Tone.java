@@ -21,12 +21,18 @@ public enum Tone {
     /** Kernel log lines (what dmesg would show): blue. */
     KERNEL_LOG("\u001b[34m");
 
-    static final String RESET = "\u001b[0m";
+    /** The ANSI sequence that ends any tone. */
+    public static final String RESET = "\u001b[0m";
 
     private final String ansi;
 
     Tone(String ansi) {
         this.ansi = ansi;
+    }
+
+    /** {@code text} wrapped in this tone's colour and a reset. */
+    public String apply(String text) {
+        return ansi + text + RESET;
     }
 
     /** The ANSI SGR escape sequence that starts this tone. */

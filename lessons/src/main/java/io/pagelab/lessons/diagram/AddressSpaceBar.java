@@ -148,7 +148,7 @@ public final class AddressSpaceBar {
             String name = region.kind() == RegionKind.HOLE ? "(hole)" : kindName(region.kind());
             String bar = String.valueOf(region.kind().glyph()).repeat(logLength(region.size()));
             String note = notes.apply(region);
-            rows.add(String.format(Locale.ROOT, "%s  %-9s %11s  %s%s", range, name,
+            rows.add(String.format(Locale.ROOT, "%s  %-9s %12s  %s%s", range, name,
                     SizeFormat.human(region.size()), painter.paint(region.kind().tone(), bar),
                     note.isEmpty() ? "" : "  " + note));
         }

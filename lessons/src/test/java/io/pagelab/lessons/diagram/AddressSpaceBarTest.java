@@ -64,9 +64,9 @@ class AddressSpaceBarTest {
 
         assertThat(rows).hasSize(11);
         // 0x9fc00 bytes = 639 KiB exactly; 1 + floor(log2 639) = 10 characters
-        assertThat(rows.get(0)).isEqualTo("0x000000000-0x00009fbff  usable        639 KiB  " + "█".repeat(10));
+        assertThat(rows.get(0)).isEqualTo("0x000000000-0x00009fbff  usable         639 KiB  " + "█".repeat(10));
         // 0xf0000 - 0xa0000 = 0x50000 = 320 KiB; 1 + floor(log2 320) = 9
-        assertThat(rows.get(2)).isEqualTo("0x0000a0000-0x0000effff  (hole)        320 KiB  " + "·".repeat(9) + "  legacy");
+        assertThat(rows.get(2)).isEqualTo("0x0000a0000-0x0000effff  (hole)         320 KiB  " + "·".repeat(9) + "  legacy");
     }
 
     @Test

@@ -1,0 +1,82 @@
+package io.pagelab.cli;
+
+import io.pagelab.hardware.firmware.E820FormatException;
+import io.pagelab.hardware.firmware.FirmwareMemoryMap;
+import io.pagelab.kernel.e820.E820Table;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code pagelab e820 [FILE|-]}: boots the simulated kernel on a firmware table given as dmesg
+ * {@code BIOS-e820:} lines and prints what the kernel makes of it: the sanitized table and the boot
+ * report. Other lines (timestamps, the rest of a dmesg) are ignored.
+ *
+ * <pre>
+ *   sudo dmesg | pagelab e820 -
+ *   pagelab e820 saved-dmesg.txt
+ * </pre>
+ *
+ * <p>A malformed line stops with exit code 1 and the parser's message, which names the line.
+ */
+@Command(name = "e820", mixinStandardHelpOptions = true,
+        description = {
+            "Read BIOS-e820 lines (as dmesg prints them) from FILE or standard input, and print the"
+                + " sanitized e820 table and the kernel's boot report for that machine.",
+            "读取 dmesg 中的 BIOS-e820 行，打印整理后的 e820 表与启动报告。"},
+        footer = {"", "Example: sudo dmesg | pagelab e820 -"})
+final class E820Command implements Callable<Integer> {
+
+    @ParentCommand
+    private Pagelab parent;
+
+    @Parameters(arity = "0..1", paramLabel = "FILE|-",
+            description = "A file with BIOS-e820 lines, or - for standard input (the default when input is piped).")
+    private String source;
+
+    @Override
+    public Integer call() throws IOException {
+        Terminal terminal = parent.terminal();
+        String text;
+        if (source == null || source.equals("-")) {
+            if (source == null && Terminal.stdinIsTerminal()) {
+                terminal.err().println("pagelab e820: give a FILE, or pipe BIOS-e820 lines in:"
+                        + " sudo dmesg | pagelab e820 -");
+                return Pagelab.EXIT_USAGE;
+            }
+            text = new String(terminal.in().readAllBytes(), StandardCharsets.UTF_8);
+        } else {
+            try {
+                text = Files.readString(Path.of(source), StandardCharsets.UTF_8);
+            } catch (NoSuchFileException e) {
+                terminal.err().println("pagelab e820: no such file: " + source);
+                return Pagelab.EXIT_BAD_INPUT;
+            }
+        }
+        FirmwareMemoryMap firmware;
+        try {
+            firmware = FirmwareMemoryMap.parse(text);
+        } catch (E820FormatException e) {
+            String where = source == null || source.equals("-") ? "<stdin>" : source;
+            terminal.err().println("pagelab e820: " + where + ": " + e.getMessage());
+            return Pagelab.EXIT_BAD_INPUT;
+        }
+        print(terminal, firmware);
+        return 0;
+    }
+
+    private static void print(Terminal terminal, FirmwareMemoryMap firmware) {
+        E820Table table = E820Table.of(firmware.entries());
+        table.update();
+        List<String> lines = table.print("BIOS-e820");
+        terminal.out().println("BIOS-provided physical RAM map:");
+        lines.forEach(terminal.out()::println);
+    }
+}
