@@ -6,6 +6,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.pagelab.hardware.firmware.E820Entry;
 import io.pagelab.hardware.firmware.E820Type;
+import io.pagelab.hardware.firmware.FirmwareMemoryMap;
 import io.pagelab.kernel.printk.Vsprintf;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -92,6 +93,12 @@ public final class E820Table {
         this.entryAddr = new long[maxEntries];
         this.entrySize = new long[maxEntries];
         this.entryType = new int[maxEntries];
+    }
+
+    /** A table of the default capacity holding the firmware's entries in BIOS order (not sanitised). */
+    public static E820Table of(FirmwareMemoryMap firmware) {
+        requireNonNull(firmware, "firmware");
+        return of(firmware.entries());
     }
 
     /** A table of the default capacity holding {@code entries} as given (not sanitised). */
@@ -488,12 +495,27 @@ public final class E820Table {
 
     /** {@code e820__end_of_ram_pfn()}: the end pfn of usable/ACPI memory, capped at MAX_ARCH_PFN. */
     public LastPfn endOfRamPfn() {
-        return endRamPfn(MAX_ARCH_PFN);
+        return endOfRamPfn(MAX_ARCH_PFN);
+    }
+
+    /**
+     * {@code e820__end_of_ram_pfn()} for a kernel whose {@code MAX_ARCH_PFN} differs, e.g.
+     * {@code 1L << (52 - 12)} = 0x10000000000 for 52 physical address bits (5-level paging kernels).
+     */
+    public LastPfn endOfRamPfn(long maxArchPfn) {
+        checkArgument(maxArchPfn > 0, "max_arch_pfn %s must be positive", maxArchPfn);
+        return endRamPfn(maxArchPfn, maxArchPfn);
     }
 
     /** {@code e820__end_of_low_ram_pfn()}: the same below 4 GiB (limit pfn 0x100000). */
     public LastPfn endOfLowRamPfn() {
-        return endRamPfn(1L << (32 - PAGE_SHIFT));
+        return endOfLowRamPfn(MAX_ARCH_PFN);
+    }
+
+    /** {@code e820__end_of_low_ram_pfn()} with another {@code MAX_ARCH_PFN} (printed in its line). */
+    public LastPfn endOfLowRamPfn(long maxArchPfn) {
+        checkArgument(maxArchPfn > 0, "max_arch_pfn %s must be positive", maxArchPfn);
+        return endRamPfn(1L << (32 - PAGE_SHIFT), maxArchPfn);
     }
 
     /**
@@ -501,7 +523,7 @@ public final class E820Table {
      * order, keeping the highest {@code (addr + size) >> PAGE_SHIFT}; an entry that crosses the limit
      * makes the result the limit and stops the walk. Partial pages at the end are dropped.
      */
-    private LastPfn endRamPfn(long limitPfn) {
+    private LastPfn endRamPfn(long limitPfn, long maxArchPfn) {
         long lastPfn = 0;
         for (int i = 0; i < nr; i++) {
             if (entryType[i] != E820Type.RAM.code() && entryType[i] != E820Type.ACPI.code()) {
@@ -520,10 +542,10 @@ public final class E820Table {
                 lastPfn = endPfn;
             }
         }
-        if (ugt(lastPfn, MAX_ARCH_PFN)) {
-            lastPfn = MAX_ARCH_PFN;
+        if (ugt(lastPfn, maxArchPfn)) {
+            lastPfn = maxArchPfn;
         }
-        LastPfn result = new LastPfn(lastPfn, MAX_ARCH_PFN);
+        LastPfn result = new LastPfn(lastPfn, maxArchPfn);
         LOG.debug("{}", result.line());
         return result;
     }
