@@ -321,10 +321,9 @@ public final class E820Table {
                 }
             }
             if (debug) {
-                LOG.debug("change point {} at {}: {} of entry {} ({}); {} entr{} overlap here, winning type {}",
+                LOG.debug("change point {} at {}: {} of entry {} ({}); entries overlapping here: {}, winning type {}",
                         k, Vsprintf.hex18(at), isStart ? "start" : "end", e, E820Type.of(entryType[e]),
-                        overlapEntries, overlapEntries == 1 ? "y" : "ies",
-                        currentType == 0 ? "none" : E820Type.of(currentType).toString());
+                        overlapEntries, currentType == 0 ? "none" : E820Type.of(currentType).toString());
             }
             if (currentType != lastType || E820Type.of(currentType).noMerge()) {
                 if (lastType != 0) {
