@@ -9,7 +9,6 @@ import io.pagelab.hardware.firmware.E820Type;
 import io.pagelab.hardware.firmware.FirmwareMemoryMap;
 import io.pagelab.kernel.printk.Vsprintf;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
@@ -250,107 +249,10 @@ public final class E820Table {
      *     two entries or an entry wraps past 2^64, in which case nothing changed
      */
     public boolean update() {
-        if (nr < 2) {
-            LOG.debug("e820__update_table: {} entr{}, nothing to sanitise (returns -1)", nr, nr == 1 ? "y" : "ies");
+        int newNr = E820Sanitizer.sanitize(entryAddr, entrySize, entryType, nr, maxEntries);
+        if (newNr < 0) {
             return false;
         }
-        for (int i = 0; i < nr; i++) {
-            if (Long.compareUnsigned(entryAddr[i] + entrySize[i], entryAddr[i]) < 0) {
-                LOG.debug("e820__update_table: entry {} [mem {}] size {} wraps past 2^64, table left as is (returns -1)",
-                        i, Vsprintf.hex18(entryAddr[i]), Vsprintf.hex(entrySize[i]));
-                return false;
-            }
-        }
-
-        // Change points: two per non-empty entry.
-        long[] cpAddr = new long[2 * nr];
-        int[] cpEntry = new int[2 * nr];
-        int chgNr = 0;
-        for (int i = 0; i < nr; i++) {
-            if (entrySize[i] != 0) {
-                cpAddr[chgNr] = entryAddr[i];
-                cpEntry[chgNr++] = i;
-                cpAddr[chgNr] = entryAddr[i] + entrySize[i];
-                cpEntry[chgNr++] = i;
-            }
-        }
-        Integer[] order = new Integer[chgNr];
-        for (int k = 0; k < chgNr; k++) {
-            order[k] = k;
-        }
-        // cpcompare(): by address (unsigned); at the same address a start sorts before an end.
-        Arrays.sort(order, (a, b) -> {
-            int byAddr = Long.compareUnsigned(cpAddr[a], cpAddr[b]);
-            if (byAddr != 0) {
-                return byAddr;
-            }
-            int aEnd = cpAddr[a] != entryAddr[cpEntry[a]] ? 1 : 0;
-            int bEnd = cpAddr[b] != entryAddr[cpEntry[b]] ? 1 : 0;
-            return aEnd - bEnd;
-        });
-
-        int[] overlap = new int[nr];
-        int overlapEntries = 0;
-        long[] newAddr = new long[maxEntries];
-        long[] newSize = new long[maxEntries];
-        int[] newType = new int[maxEntries];
-        int newNr = 0;
-        int lastType = 0;
-        long lastAddr = 0;
-        boolean debug = LOG.isDebugEnabled();
-
-        for (int k = 0; k < chgNr; k++) {
-            int cp = order[k];
-            long at = cpAddr[cp];
-            int e = cpEntry[cp];
-            boolean isStart = at == entryAddr[e];
-            if (isStart) {
-                overlap[overlapEntries++] = e;
-            } else {
-                for (int i = 0; i < overlapEntries; i++) {
-                    if (overlap[i] == e) {
-                        overlap[i] = overlap[overlapEntries - 1];
-                    }
-                }
-                overlapEntries--;
-            }
-            int currentType = 0;
-            for (int i = 0; i < overlapEntries; i++) {
-                if (Integer.compareUnsigned(entryType[overlap[i]], currentType) > 0) {
-                    currentType = entryType[overlap[i]];
-                }
-            }
-            if (debug) {
-                LOG.debug("change point {} at {}: {} of entry {} ({}); entries overlapping here: {}, winning type {}",
-                        k, Vsprintf.hex18(at), isStart ? "start" : "end", e, E820Type.of(entryType[e]),
-                        overlapEntries, currentType == 0 ? "none" : E820Type.of(currentType).toString());
-            }
-            if (currentType != lastType || E820Type.of(currentType).noMerge()) {
-                if (lastType != 0) {
-                    newSize[newNr] = at - lastAddr;
-                    if (newSize[newNr] != 0) {
-                        if (debug) {
-                            LOG.debug("  emit [mem {}-{}] {}", Vsprintf.hex18(newAddr[newNr]),
-                                    Vsprintf.hex18(newAddr[newNr] + newSize[newNr] - 1), E820Type.of(newType[newNr]));
-                        }
-                        if (++newNr >= maxEntries) {
-                            break;
-                        }
-                    }
-                }
-                if (currentType != 0) {
-                    newAddr[newNr] = at;
-                    newType[newNr] = currentType;
-                    lastAddr = at;
-                }
-                lastType = currentType;
-            }
-        }
-
-        System.arraycopy(newAddr, 0, entryAddr, 0, newNr);
-        System.arraycopy(newSize, 0, entrySize, 0, newNr);
-        System.arraycopy(newType, 0, entryType, 0, newNr);
-        LOG.debug("e820__update_table: {} entries in, {} entries out", nr, newNr);
         nr = newNr;
         return true;
     }

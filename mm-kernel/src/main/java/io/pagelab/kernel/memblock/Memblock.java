@@ -82,63 +82,7 @@ public final class Memblock implements MemblockView {
 
     /** A read-only view of this memblock (it still follows later changes). */
     public MemblockView view() {
-        Memblock self = this;
-        return new MemblockView() {
-            @Override
-            public MemblockType memory() {
-                return self.memory();
-            }
-
-            @Override
-            public MemblockType reserved() {
-                return self.reserved();
-            }
-
-            @Override
-            public long currentLimit() {
-                return self.currentLimit();
-            }
-
-            @Override
-            public boolean bottomUp() {
-                return self.bottomUp();
-            }
-
-            @Override
-            public long startOfDram() {
-                return self.startOfDram();
-            }
-
-            @Override
-            public long endOfDram() {
-                return self.endOfDram();
-            }
-
-            @Override
-            public boolean isMemory(long addr) {
-                return self.isMemory(addr);
-            }
-
-            @Override
-            public boolean isReserved(long addr) {
-                return self.isReserved(addr);
-            }
-
-            @Override
-            public List<FreeRange> freeRanges() {
-                return self.freeRanges();
-            }
-
-            @Override
-            public List<PfnRange> memPfnRanges() {
-                return self.memPfnRanges();
-            }
-
-            @Override
-            public List<String> dump() {
-                return self.dump();
-            }
-        };
+        return new ReadOnlyMemblock(this);
     }
 
     // ------------------------------------------------------------------ views
@@ -218,6 +162,8 @@ public final class Memblock implements MemblockView {
 
     /** {@code memblock_add_node()}. A size reaching past 2^64 is capped, as in the kernel. */
     public void addNode(long base, long size, int nid, int flags) {
+        checkArgument(nid >= 0 && nid <= MAX_NUMNODES, "node id %s outside 0..%s (MAX_NUMNODES = no node yet)", nid,
+                MAX_NUMNODES);
         LOG.debug("memblock_add: [{}-{}] nid={} flags={}", Vsprintf.pa(base), Vsprintf.pa(base + size - 1), nid,
                 Integer.toHexString(flags));
         memory.addRange(base, size, nid, flags);
@@ -246,6 +192,7 @@ public final class Memblock implements MemblockView {
 
     /** {@code memblock_set_node(base, size, &memblock.memory, nid)}. */
     public void setNode(long base, long size, int nid) {
+        checkArgument(nid >= 0 && nid <= MAX_NUMNODES, "node id %s outside 0..%s", nid, MAX_NUMNODES);
         memory.setNode(base, size, nid);
     }
 

@@ -103,6 +103,21 @@ class E820TableTest {
     }
 
     @Test
+    void theSanitiserClassDiagramExampleHolds() {
+        // the picture in E820Sanitizer's class comment, in bytes
+        E820Table table = E820Table.of(List.of(
+                E820Entry.of(0, 10, E820Type.RAM),
+                E820Entry.of(4, 2, E820Type.RESERVED),
+                E820Entry.of(8, 3, E820Type.ACPI)));
+        table.update();
+        assertThat(table.entries()).containsExactly(
+                E820Entry.of(0, 4, E820Type.RAM),
+                E820Entry.of(4, 2, E820Type.RESERVED),
+                E820Entry.of(6, 2, E820Type.RAM),
+                E820Entry.of(8, 3, E820Type.ACPI));
+    }
+
+    @Test
     void softReservedComparesUnsignedAndBeatsEveryOtherType() {
         // 0xefffffff is negative as a Java int; the kernel compares enum e820_type unsigned.
         E820Table table = E820Table.of(List.of(
