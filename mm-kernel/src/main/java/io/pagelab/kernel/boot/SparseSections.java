@@ -21,8 +21,8 @@ public final class SparseSections {
     public static final int PFN_SECTION_SHIFT = SECTION_SIZE_BITS - 12;
     /** {@code PAGES_PER_SECTION} = 32768. */
     public static final long PAGES_PER_SECTION = 1L << PFN_SECTION_SHIFT;
-    /** {@code NR_MEM_SECTIONS} with MAX_PHYSMEM_BITS 46. */
-    public static final long NR_MEM_SECTIONS = 1L << (46 - SECTION_SIZE_BITS);
+    /** {@code NR_MEM_SECTIONS} for the largest MAX_PHYSMEM_BITS, 52 (a 46-bit kernel uses the first 2^19). */
+    public static final long NR_MEM_SECTIONS = 1L << (52 - SECTION_SIZE_BITS);
 
     private final BitSet present;
 
