@@ -2,22 +2,26 @@ package io.pagelab.cli;
 
 import io.pagelab.hardware.firmware.E820FormatException;
 import io.pagelab.hardware.firmware.FirmwareMemoryMap;
-import io.pagelab.kernel.e820.E820Table;
+import io.pagelab.kernel.boot.BootConfig;
+import io.pagelab.kernel.boot.BootMemory;
+import io.pagelab.kernel.boot.BootMemoryResult;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code pagelab e820 [FILE|-]}: boots the simulated kernel on a firmware table given as dmesg
- * {@code BIOS-e820:} lines and prints what the kernel makes of it: the sanitized table and the boot
- * report. Other lines (timestamps, the rest of a dmesg) are ignored.
+ * {@code BIOS-e820:} lines and prints what the kernel makes of it
+ * ({@link BootMemory#boot}): the sanitized table, the early e820 edits, the end of RAM, the zones
+ * and node ranges, and the PCI gap, as dmesg would. Other input lines (timestamps, the rest of a
+ * dmesg) are ignored.
  *
  * <pre>
  *   sudo dmesg | pagelab e820 -
@@ -40,6 +44,10 @@ final class E820Command implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "FILE|-",
             description = "A file with BIOS-e820 lines, or - for standard input (the default when input is piped).")
     private String source;
+
+    @Option(names = "--memblock-debug",
+            description = "Also print the MEMBLOCK configuration, as booting with memblock=debug does.")
+    private boolean memblockDebug;
 
     @Override
     public Integer call() throws IOException {
@@ -68,15 +76,19 @@ final class E820Command implements Callable<Integer> {
             terminal.err().println("pagelab e820: " + where + ": " + e.getMessage());
             return Pagelab.EXIT_BAD_INPUT;
         }
-        print(terminal, firmware);
-        return 0;
+        return print(terminal, firmware);
     }
 
-    private static void print(Terminal terminal, FirmwareMemoryMap firmware) {
-        E820Table table = E820Table.of(firmware.entries());
-        table.update();
-        List<String> lines = table.print("BIOS-e820");
-        terminal.out().println("BIOS-provided physical RAM map:");
-        lines.forEach(terminal.out()::println);
+    private int print(Terminal terminal, FirmwareMemoryMap firmware) {
+        BootMemoryResult boot;
+        try {
+            boot = BootMemory.boot(firmware, BootConfig.defaults().withMemblockDebug(memblockDebug));
+        } catch (IllegalArgumentException e) {
+            // a table the kernel would not use (fewer than 2 entries, a range wrapping past 2^64)
+            terminal.err().println("pagelab e820: " + e.getMessage());
+            return Pagelab.EXIT_BAD_INPUT;
+        }
+        boot.report().forEach(terminal.out()::println);
+        return 0;
     }
 }

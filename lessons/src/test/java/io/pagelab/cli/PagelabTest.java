@@ -77,7 +77,30 @@ class PagelabTest {
         // table (a) is already clean: the kernel prints it unchanged (linux-reference.md §2.4 (a))
         assertThat(out()).contains("BIOS-e820: [mem 0x0000000000000000-0x000000000009fbff] usable")
                 .contains("BIOS-e820: [mem 0x0000000100000000-0x000000013fffffff] usable");
+        // and the boot report: verbatim lines of the same real boot
+        assertThat(out()).contains("e820: remove [mem 0x000a0000-0x000fffff] usable")
+                .contains("last_pfn = 0x140000 max_arch_pfn = 0x400000000")
+                .contains("Zone ranges:")
+                .contains("  Normal   [mem 0x0000000100000000-0x000000013fffffff]")
+                .contains("[mem 0xc0000000-0xfeffbfff] available for PCI devices");
+        assertThat(out()).doesNotContain("MEMBLOCK configuration:");
         assertThat(err()).isEmpty();
+    }
+
+    @Test
+    void e820WithMemblockDebugAlsoPrintsTheMemblockConfiguration() {
+        assertThat(run(SampleFirmware.QEMU_4G_DMESG, "e820", "--memblock-debug", "-")).isZero();
+
+        assertThat(out()).contains("MEMBLOCK configuration:").contains("memory.cnt  = 0x3");
+    }
+
+    @Test
+    void e820RefusesATableTheKernelWouldIgnore() {
+        // Linux ignores an e820 table of fewer than 2 entries (append_e820_table)
+        assertThat(run("BIOS-e820: [mem 0x0000000000000000-0x000000000009fbff] usable\n", "e820", "-"))
+                .isEqualTo(Pagelab.EXIT_BAD_INPUT);
+
+        assertThat(err()).contains("fewer than 2 entries");
     }
 
     @Test

@@ -1,13 +1,15 @@
 package io.pagelab.lessons.boot;
 
+import io.pagelab.hardware.Machine;
 import io.pagelab.hardware.firmware.Bios;
 import io.pagelab.hardware.firmware.E820Entry;
 import io.pagelab.hardware.firmware.E820Type;
-import io.pagelab.hardware.firmware.FirmwareMemoryMap;
-import io.pagelab.hardware.firmware.SampleFirmware;
+import io.pagelab.kernel.boot.BootConfig;
+import io.pagelab.kernel.boot.BootMemory;
+import io.pagelab.kernel.boot.BootMemoryResult;
 import io.pagelab.kernel.e820.E820Table;
 import io.pagelab.kernel.e820.PciGap;
-import io.pagelab.kernel.e820.RangeEdit;
+import io.pagelab.kernel.memblock.Memblock;
 import io.pagelab.lessons.Lesson;
 import io.pagelab.lessons.LessonContext;
 import io.pagelab.lessons.Tone;
@@ -19,6 +21,7 @@ import io.pagelab.lessons.diagram.SizeFormat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Predicate;
 
 /**
  * Lesson "e820": where the kernel's idea of physical memory comes from. A QEMU guest with 4 GiB
@@ -32,12 +35,10 @@ import java.util.Locale;
  */
 public final class BootMemoryLesson implements Lesson {
 
-    private static final long KIB = 1L << 10;
     private static final long MIB = 1L << 20;
     private static final long GIB = 1L << 30;
-    /** BIOS_BEGIN and BIOS_END (arch/x86/include/asm/e820/types.h): the legacy window. */
+    /** BIOS_BEGIN (arch/x86/include/asm/e820/types.h): the start of the legacy window. */
     private static final long BIOS_BEGIN = 0xa0000L;
-    private static final long BIOS_END = 0x100000L;
 
     @Override
     public String id() {
@@ -62,17 +63,17 @@ public final class BootMemoryLesson implements Lesson {
     @Override
     public void run(LessonContext ctx) {
         ctx.banner(this);
-        FirmwareMemoryMap firmware = SampleFirmware.qemu4G();
-        Bios bios = Bios.of(firmware);
+        Machine machine = Machine.qemu4G();
 
         machine(ctx);
-        BiosWalk walk = biosWalk(ctx, bios);
+        BiosWalk walk = biosWalk(ctx, machine.bios());
         E820Table table = rawTable(ctx, walk.entries());
         sanitize(ctx, table);
-        earlyEdits(ctx, table);
-        pictures(ctx, table);
-        memblock(ctx, table);
-        bootReport(ctx, table);
+        BootMemoryResult boot = BootMemory.boot(walk.entries(), BootConfig.defaults().withMemblockDebug(true));
+        earlyEdits(ctx, boot);
+        pictures(ctx, boot);
+        memblock(ctx, boot);
+        bootReport(ctx, boot);
         summary(ctx);
     }
 
@@ -163,35 +164,25 @@ public final class BootMemoryLesson implements Lesson {
                 "show the sanitized table, not the raw one.");
     }
 
-    private void earlyEdits(LessonContext ctx, E820Table table) {
+    private void earlyEdits(LessonContext ctx, BootMemoryResult boot) {
         ctx.step("The kernel's own edits", "内核自己的修改");
         ctx.say("setup_arch() then distrusts two places the BIOS calls usable:",
                 " - page 0 (0x0-0xfff), where the BIOS keeps its interrupt vectors and data: it becomes",
                 "   reserved;",
                 " - the legacy window 0xa0000-0xfffff (VGA memory, option ROMs, the BIOS itself): any",
                 "   usable RAM claimed there is removed.",
-                "Then it finds the end of RAM (last_pfn, in 4 KiB pages) and the biggest gap below 4 GiB,",
-                "which it leaves to PCI devices.");
-        List<String> log = new ArrayList<>();
-        RangeEdit page0 = table.rangeUpdate(0, E820Table.PAGE_SIZE, E820Type.RAM, E820Type.RESERVED);
-        log.add(page0.line());
-        RangeEdit legacy = table.rangeRemove(BIOS_BEGIN, BIOS_END - BIOS_BEGIN, E820Type.RAM, true);
-        log.add(legacy.line());
-        table.update();
-        long lastPfn = table.endOfRamPfn().pfn();
-        log.add(table.endOfRamPfn().line());
-        PciGap gap = table.setupPciGap(lastPfn);
-        log.addAll(gap.lines());
-        ctx.kernelLog(log);
+                "Then it finds the end of RAM: last_pfn, in 4 KiB pages, once for all RAM (max_pfn) and",
+                "once below 4 GiB (max_low_pfn).");
+        ctx.kernelLog(reportLines(boot, line -> line.startsWith("e820: ") || line.startsWith("last_pfn")));
         ctx.say("");
-        ctx.say(String.format(Locale.ROOT, "last_pfn 0x%x pages × 4 KiB = %s: the highest RAM address + 1.",
-                lastPfn, SizeFormat.human(lastPfn * E820Table.PAGE_SIZE)));
-        ctx.diagram("The kernel's e820 table now (" + table.nrEntries() + " entries)", table.print("e820"));
+        ctx.say(String.format(Locale.ROOT, "max_pfn 0x%x pages × 4 KiB = %s: RAM ends at 0x%x.", boot.maxPfn(),
+                SizeFormat.human(boot.maxPfn() * E820Table.PAGE_SIZE), boot.maxPfn() * E820Table.PAGE_SIZE));
+        ctx.diagram("The kernel's e820 table now (" + boot.e820().nrEntries() + " entries)", boot.e820().print("e820"));
     }
 
-    private void pictures(LessonContext ctx, E820Table table) {
+    private void pictures(LessonContext ctx, BootMemoryResult boot) {
         ctx.step("Is memory contiguous? The physical address space", "内存是连续的吗？物理地址空间");
-        List<E820Entry> entries = table.entries();
+        List<E820Entry> entries = boot.e820().entries();
         long top = 5 * GIB;
         ctx.say("No (q06). RAM is split by holes: addresses that no e820 entry describes. Devices answer",
                 "there (PCI memory-mapped I/O, the local APIC, the BIOS flash chip), not RAM.",
@@ -205,7 +196,9 @@ public final class BootMemoryLesson implements Lesson {
         ctx.diagram("0 to 5 GiB, to scale: 1 character = 80 MiB (linear)", overview);
         ctx.say("The gap from 3 GiB to 4 GiB is the PCI hole: QEMU puts only 3 GiB of RAM below 4 GiB and",
                 "remaps the last 1 GiB above it (0x100000000-0x13fffffff), so 32-bit devices keep room.",
-                "At this scale the first MiB is a sliver of the first character; zoom in:");
+                "The kernel finds it as the biggest gap below 4 GiB and tells the PCI code:");
+        ctx.kernelLog(boot.pciGap().lines());
+        ctx.say("At this scale the first MiB is a sliver of the first character; zoom in:");
 
         List<String> zoom = new ArrayList<>(AddressSpaceBar.linear(entries, 0, MIB, 64,
                 List.of(new Tick(0, "0"), new Tick(0x40000, "256K"), new Tick(0x80000, "512K"),
@@ -214,7 +207,7 @@ public final class BootMemoryLesson implements Lesson {
         ctx.say("640 KiB of low RAM, then the legacy hole 0xa0000-0xeffff (VGA memory and option ROMs),",
                 "then the BIOS ROM at 0xf0000-0xfffff. This is the \"640K\" of old DOS.");
 
-        PciGap gap = table.setupPciGap(table.endOfRamPfn().pfn());
+        PciGap gap = boot.pciGap();
         List<String> chart = AddressSpaceBar.logChart(entries, 0, 0x140000000L, region -> note(region, gap),
                 ctx::paint);
         ctx.diagram("Every region, log-scaled: bar = 1 + log2(size in KiB), each extra █ doubles the size", chart);
@@ -247,25 +240,74 @@ public final class BootMemoryLesson implements Lesson {
         return "";
     }
 
-    private void memblock(LessonContext ctx, E820Table table) {
+    private void memblock(LessonContext ctx, BootMemoryResult boot) {
         ctx.step("memblock: the boot-time allocator", "memblock：启动期的内存分配器");
         ctx.say("How is the processed table managed (q07)? e820__memblock_setup() copies every usable",
-                "range into memblock.memory. From then on the early kernel allocates with memblock:",
-                "an allocation takes a free piece of \"memory\" (top-down, below a limit) and records it",
-                "in memblock.reserved. The buddy allocator later takes over every page that is in",
-                "memory but not in reserved.",
-                "memblock 有两张表：memory（有哪些内存）与 reserved（哪些已被占用）。");
-        // PLACEHOLDER: wired to io.pagelab.kernel.memblock.Memblock once it lands (h2).
-        ctx.say(Tone.DIM, "(memblock simulation not available in this build)");
+                "range into memblock.memory, trimmed to whole pages. Before that, early_reserve_memory()",
+                "already put in memblock.reserved what must never be handed out: the first 64 KiB, the",
+                "BIOS area below 1 MiB, and the kernel image itself (loaded at 16 MiB).",
+                "memblock 有两张表：memory（有哪些内存）与 reserved（哪些已被占用）。",
+                "With memblock=debug on the command line, the kernel prints both:");
+        ctx.kernelLog(between(boot.report(), "MEMBLOCK configuration:", "Zone ranges:"));
+        ctx.say("",
+                "memory[0x0] starts at 0x1000 (page 0 is reserved now) and ends at 0x9efff: the last,",
+                "partial page 0x9f000-0x9fbff is dropped because memblock only deals in whole pages.",
+                "reserved[0x2] is the kernel: 0x2600000 bytes of image plus 0x9000 bytes of brk.");
+
+        Memblock memblock = boot.memblock();
+        long limit = memblock.currentLimit();
+        long reservedBefore = memblock.reservedSize();
+        long page = memblock.alloc(E820Table.PAGE_SIZE, E820Table.PAGE_SIZE);
+        ctx.say("");
+        ctx.say("Now an early allocation, memblock_phys_alloc(4096, 4096). memblock searches the free",
+                "ranges (memory minus reserved) from the top, below the current limit:");
+        ctx.say(Tone.EMPHASIS, String.format(Locale.ROOT, "current limit 0x%x → got page 0x%x; reserved grew by %s",
+                limit, page, SizeFormat.human(memblock.reservedSize() - reservedBefore)));
+        ctx.say("The page is now in memblock.reserved, so the buddy allocator, which later takes every",
+                "page of memory that is not reserved, will never hand it out twice.");
     }
 
-    private void bootReport(LessonContext ctx, E820Table table) {
+    private void bootReport(LessonContext ctx, BootMemoryResult boot) {
         ctx.step("Zones and the boot report", "内存区域与启动报告");
-        ctx.say("Finally the kernel divides RAM into zones by address: DMA (below 16 MiB, for ISA",
-                "devices), DMA32 (below 4 GiB, for 32-bit devices) and Normal (the rest), and prints",
-                "what it found.");
-        // PLACEHOLDER: wired to io.pagelab.kernel.boot once it lands (h2).
-        ctx.say(Tone.DIM, "(boot report not available in this build)");
+        ctx.say("Finally the kernel divides RAM into zones by address: DMA below 16 MiB (old ISA devices),",
+                "DMA32 below 4 GiB (32-bit devices), Normal above. The same lines as a real boot:",
+                "按地址把内存分成 DMA（16 MiB 以下）、DMA32（4 GiB 以下）和 Normal 三个区域。");
+        ctx.kernelLog(between(boot.report(), "Zone ranges:", "[mem "));
+        ctx.say("",
+                "DMA starts at 0x1000 because page 0 is reserved; that is its \"1 pages in unavailable",
+                "ranges\". The 97 pages are 0x9f000-0xfffff, the legacy hole below 1 MiB. The 32 pages",
+                "are 0xbffe0000-0xbfffffff, the firmware's range at the top of low RAM: they lie below",
+                "4 GiB but are counted under Normal, the zone whose walk fills that hole in the memmap.",
+                String.format(Locale.ROOT, "Pages present in the zones: %,d (%s), the \"Total pages\" of a real boot.",
+                        boot.zones().presentPages(), SizeFormat.human(boot.zones().presentPages() * E820Table.PAGE_SIZE)));
+    }
+
+    /** The report lines from the one starting with {@code from} up to (without) the next starting with {@code to}. */
+    private static List<String> between(List<String> report, String from, String to) {
+        List<String> lines = new ArrayList<>();
+        boolean inside = false;
+        for (String line : report) {
+            if (inside && line.startsWith(to)) {
+                break;
+            }
+            if (line.startsWith(from)) {
+                inside = true;
+            }
+            if (inside) {
+                lines.add(line.replace('\t', ' '));
+            }
+        }
+        return lines;
+    }
+
+    private static List<String> reportLines(BootMemoryResult boot, Predicate<String> wanted) {
+        List<String> lines = new ArrayList<>();
+        for (String line : boot.report()) {
+            if (wanted.test(line)) {
+                lines.add(line);
+            }
+        }
+        return lines;
     }
 
     private void summary(LessonContext ctx) {

@@ -74,6 +74,40 @@ class BootMemoryLessonTest {
     }
 
     @Test
+    void memblockHoldsThePageTrimmedRamRanges() {
+        // e820 usable ranges after page 0 became reserved: 0x1000-0x9fbff, trimmed to whole pages
+        // (0x9f000 is PFN_DOWN(0x9fc00)), then the two big ranges unchanged (§2.4 (a) node ranges)
+        assertThat(output).contains("memory[0x0] [0x0000000000001000-0x000000000009efff]")
+                .contains("memory[0x1] [0x0000000000100000-0x00000000bffdffff]")
+                .contains("memory[0x2] [0x0000000100000000-0x000000013fffffff]");
+    }
+
+    @Test
+    void anEarlyAllocationTakesTheHighestFreePage() {
+        // top-down below the limit max_pfn << 12 = 0x140000000: nothing is reserved up there,
+        // so the last page of RAM, 0x13ffff000
+        assertThat(output).contains("got page 0x13ffff000").contains("reserved grew by 4 KiB");
+    }
+
+    @Test
+    void theZonesAndNodeRangesMatchTheRealBoot() {
+        // verbatim from linux-reference.md §2.4 (a)
+        assertThat(output).contains("  DMA      [mem 0x0000000000001000-0x0000000000ffffff]")
+                .contains("  DMA32    [mem 0x0000000001000000-0x00000000ffffffff]")
+                .contains("  Normal   [mem 0x0000000100000000-0x000000013fffffff]")
+                .contains("  node   0: [mem 0x0000000000001000-0x000000000009efff]")
+                .contains("On node 0, zone DMA: 97 pages in unavailable ranges")
+                .contains("On node 0, zone Normal: 32 pages in unavailable ranges");
+    }
+
+    @Test
+    void thePresentPagesAreTheTotalPagesOfTheRealBoot() {
+        // node ranges in pages: 0x9e (158) + 0xbfee0 (786144) + 0x40000 (262144) = 1,048,446,
+        // the "Total pages: 1048446" of §2.4 (a)
+        assertThat(output).contains("Pages present in the zones: 1,048,446");
+    }
+
+    @Test
     void theLessonCoversItsFiveQuestionsInItsSummary() {
         assertThat(output).contains("q01 ").contains("q02 ").contains("q05 ").contains("q06 ").contains("q07 ");
     }
