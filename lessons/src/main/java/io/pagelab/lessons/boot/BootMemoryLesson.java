@@ -195,7 +195,7 @@ public final class BootMemoryLesson implements Lesson {
                         new Tick(4 * GIB, "4G"), new Tick(5 * GIB, "5G")), ctx::paint));
         ctx.diagram("0 to 5 GiB, to scale: 1 character = 80 MiB (linear)", overview);
         ctx.say("The gap from 3 GiB to 4 GiB is the PCI hole: QEMU puts only 3 GiB of RAM below 4 GiB and",
-                "remaps the last 1 GiB above it (0x100000000-0x13fffffff), so 32-bit devices keep room.",
+                "places the remaining 1 GiB above it (0x100000000-0x13fffffff), so 32-bit devices keep room.",
                 "The kernel finds it as the biggest gap below 4 GiB and tells the PCI code:");
         ctx.kernelLog(boot.pciGap().lines());
         ctx.say("At this scale the first MiB is a sliver of the first character; zoom in:");
