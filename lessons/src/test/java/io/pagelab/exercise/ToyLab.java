@@ -15,7 +15,8 @@ import java.util.stream.Stream;
 /**
  * A repository in miniature for the pipeline tests: {@code <home>/stubs} and {@code <home>/reference}
  * copied from {@code src/test/resources/fixture}, and the fixture graders compiled (with the
- * reference beside them, as Maven does in interview-q) into {@code target/fixture-graders}.
+ * reference beside them, as Maven does in interview-q) into {@code target/fixture-graders-*}, once
+ * per JVM.
  */
 final class ToyLab {
     static final Path FIXTURE = resource("/fixture");
@@ -63,8 +64,15 @@ final class ToyLab {
     /** The fixture graders and references, compiled once per JVM. */
     static synchronized Path graderClasses() {
         if (graderClasses == null) {
-            Path out = Path.of("target", "fixture-graders").toAbsolutePath();
-            deleteTree(out);
+            Path out;
+            try {
+                Path target = Files.createDirectories(Path.of("target").toAbsolutePath());
+                out = Files.createTempDirectory(target, "fixture-graders-");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            Path created = out;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(created)));
             List<Path> sources = Stream.of("graders", "reference")
                     .flatMap(d -> javaFiles(FIXTURE.resolve(d)).stream()).collect(Collectors.toList());
             CompileResult result = new ExerciseCompiler(ExerciseCompiler.classPathWithout(Set.of()), out)
@@ -106,8 +114,8 @@ final class ToyLab {
         }
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        } catch (IOException | UncheckedIOException e) {
+            // best effort, at JVM exit
         }
     }
 
