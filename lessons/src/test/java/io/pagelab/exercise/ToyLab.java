@@ -25,16 +25,22 @@ final class ToyLab {
     private final Path home;
     private final Exercises exercises;
 
-    private ToyLab(Path home) {
+    private ToyLab(Path home, String catalogName) {
         this.home = home;
-        this.exercises = Exercises.of(home, List.of(new ToyCatalog()), GraderScanner.scan(List.of(graderClasses())));
+        this.exercises = Exercises.of(home, List.of(new ToyCatalog(catalogName)),
+                GraderScanner.scan(List.of(graderClasses())));
     }
 
     /** A fresh lab in {@code dir}. */
     static ToyLab create(Path dir) {
+        return create(dir, "toy");
+    }
+
+    /** A fresh lab in {@code dir} whose catalog is called {@code catalogName}. */
+    static ToyLab create(Path dir, String catalogName) {
         copyTree(FIXTURE.resolve("stubs"), dir.resolve("stubs"));
         copyTree(FIXTURE.resolve("reference"), dir.resolve("reference"));
-        return new ToyLab(dir);
+        return new ToyLab(dir, catalogName);
     }
 
     Path home() {
