@@ -5,6 +5,8 @@ import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -27,8 +29,31 @@ final class FailureMessage {
         this.timeout = timeout;
     }
 
+    private static final Pattern TODO_TEXT = Pattern.compile("not implemented yet — edit \\S+\\.java");
+
+    /** Whether the failure comes from a stub's {@link Todo}, thrown or quoted by an assertion. */
     static boolean isTodo(Throwable t) {
-        return find(t, Todo.class).isPresent();
+        return todoMessage(t).isPresent();
+    }
+
+    /**
+     * The Todo's message: from a thrown {@link Todo}, or quoted in an assertion's message (an
+     * {@code assertThatThrownBy(...).isInstanceOf(X.class)} that caught the Todo instead of X).
+     */
+    private static Optional<String> todoMessage(Throwable t) {
+        Optional<Todo> todo = find(t, Todo.class);
+        if (todo.isPresent()) {
+            return Optional.of(todo.get().getMessage());
+        }
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof AssertionError && c.getMessage() != null) {
+                Matcher m = TODO_TEXT.matcher(c.getMessage());
+                if (m.find()) {
+                    return Optional.of(m.group());
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     String describe(Throwable t) {
@@ -37,9 +62,9 @@ final class FailureMessage {
     }
 
     private String describeUncapped(Throwable t) {
-        Optional<Todo> todo = find(t, Todo.class);
+        Optional<String> todo = todoMessage(t);
         if (todo.isPresent()) {
-            return todo.get().getMessage();
+            return todo.get();
         }
         if (isTimeout(t)) {
             Throwable where = t.getCause() != null ? t.getCause() : t;
