@@ -4,8 +4,8 @@ import java.util.Map;
 
 /**
  * ANSI colour, only for a person at a terminal: on when {@link System#console()} exists and
- * {@code NO_COLOR} is not set (to anything, even empty: https://no-color.org), off in pipes, files
- * and CI logs.
+ * {@code NO_COLOR} is not set, off in pipes, files and CI logs. pagelab's rule is stricter than
+ * no-color.org's: {@code NO_COLOR} set to any value, even the empty string, turns colour off.
  */
 public final class Style {
     private static final String RESET = "\u001b[0m";

@@ -57,7 +57,7 @@ class ReportOutputTest {
     void colourOnlyOnATerminalAndNeverWithNoColour() {
         assertThat(Style.detect(true, Map.of()).isColour()).isTrue();
         assertThat(Style.detect(false, Map.of()).isColour()).isFalse();
-        // NO_COLOR set to anything, even the empty string, turns colour off (no-color.org)
+        // pagelab's rule (the issue): NO_COLOR set to any value, even the empty string, turns colour off
         assertThat(Style.detect(true, Map.of("NO_COLOR", "")).isColour()).isFalse();
     }
 
