@@ -6,9 +6,9 @@ import static java.util.Objects.requireNonNull;
 
 import io.pagelab.hardware.firmware.E820Entry;
 import io.pagelab.hardware.firmware.E820Type;
+import io.pagelab.hardware.firmware.FirmwareMemoryMap;
 import io.pagelab.kernel.printk.Vsprintf;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
@@ -92,6 +92,12 @@ public final class E820Table {
         this.entryAddr = new long[maxEntries];
         this.entrySize = new long[maxEntries];
         this.entryType = new int[maxEntries];
+    }
+
+    /** A table of the default capacity holding the firmware's entries in BIOS order (not sanitised). */
+    public static E820Table of(FirmwareMemoryMap firmware) {
+        requireNonNull(firmware, "firmware");
+        return of(firmware.entries());
     }
 
     /** A table of the default capacity holding {@code entries} as given (not sanitised). */
@@ -243,108 +249,10 @@ public final class E820Table {
      *     two entries or an entry wraps past 2^64, in which case nothing changed
      */
     public boolean update() {
-        if (nr < 2) {
-            LOG.debug("e820__update_table: {} entr{}, nothing to sanitise (returns -1)", nr, nr == 1 ? "y" : "ies");
+        int newNr = E820Sanitizer.sanitize(entryAddr, entrySize, entryType, nr, maxEntries);
+        if (newNr < 0) {
             return false;
         }
-        for (int i = 0; i < nr; i++) {
-            if (Long.compareUnsigned(entryAddr[i] + entrySize[i], entryAddr[i]) < 0) {
-                LOG.debug("e820__update_table: entry {} [mem {}] size {} wraps past 2^64, table left as is (returns -1)",
-                        i, Vsprintf.hex18(entryAddr[i]), Vsprintf.hex(entrySize[i]));
-                return false;
-            }
-        }
-
-        // Change points: two per non-empty entry.
-        long[] cpAddr = new long[2 * nr];
-        int[] cpEntry = new int[2 * nr];
-        int chgNr = 0;
-        for (int i = 0; i < nr; i++) {
-            if (entrySize[i] != 0) {
-                cpAddr[chgNr] = entryAddr[i];
-                cpEntry[chgNr++] = i;
-                cpAddr[chgNr] = entryAddr[i] + entrySize[i];
-                cpEntry[chgNr++] = i;
-            }
-        }
-        Integer[] order = new Integer[chgNr];
-        for (int k = 0; k < chgNr; k++) {
-            order[k] = k;
-        }
-        // cpcompare(): by address (unsigned); at the same address a start sorts before an end.
-        Arrays.sort(order, (a, b) -> {
-            int byAddr = Long.compareUnsigned(cpAddr[a], cpAddr[b]);
-            if (byAddr != 0) {
-                return byAddr;
-            }
-            int aEnd = cpAddr[a] != entryAddr[cpEntry[a]] ? 1 : 0;
-            int bEnd = cpAddr[b] != entryAddr[cpEntry[b]] ? 1 : 0;
-            return aEnd - bEnd;
-        });
-
-        int[] overlap = new int[nr];
-        int overlapEntries = 0;
-        long[] newAddr = new long[maxEntries];
-        long[] newSize = new long[maxEntries];
-        int[] newType = new int[maxEntries];
-        int newNr = 0;
-        int lastType = 0;
-        long lastAddr = 0;
-        boolean debug = LOG.isDebugEnabled();
-
-        for (int k = 0; k < chgNr; k++) {
-            int cp = order[k];
-            long at = cpAddr[cp];
-            int e = cpEntry[cp];
-            boolean isStart = at == entryAddr[e];
-            if (isStart) {
-                overlap[overlapEntries++] = e;
-            } else {
-                for (int i = 0; i < overlapEntries; i++) {
-                    if (overlap[i] == e) {
-                        overlap[i] = overlap[overlapEntries - 1];
-                    }
-                }
-                overlapEntries--;
-            }
-            int currentType = 0;
-            for (int i = 0; i < overlapEntries; i++) {
-                if (Integer.compareUnsigned(entryType[overlap[i]], currentType) > 0) {
-                    currentType = entryType[overlap[i]];
-                }
-            }
-            if (debug) {
-                LOG.debug("change point {} at {}: {} of entry {} ({}); {} entr{} overlap here, winning type {}",
-                        k, Vsprintf.hex18(at), isStart ? "start" : "end", e, E820Type.of(entryType[e]),
-                        overlapEntries, overlapEntries == 1 ? "y" : "ies",
-                        currentType == 0 ? "none" : E820Type.of(currentType).toString());
-            }
-            if (currentType != lastType || E820Type.of(currentType).noMerge()) {
-                if (lastType != 0) {
-                    newSize[newNr] = at - lastAddr;
-                    if (newSize[newNr] != 0) {
-                        if (debug) {
-                            LOG.debug("  emit [mem {}-{}] {}", Vsprintf.hex18(newAddr[newNr]),
-                                    Vsprintf.hex18(newAddr[newNr] + newSize[newNr] - 1), E820Type.of(newType[newNr]));
-                        }
-                        if (++newNr >= maxEntries) {
-                            break;
-                        }
-                    }
-                }
-                if (currentType != 0) {
-                    newAddr[newNr] = at;
-                    newType[newNr] = currentType;
-                    lastAddr = at;
-                }
-                lastType = currentType;
-            }
-        }
-
-        System.arraycopy(newAddr, 0, entryAddr, 0, newNr);
-        System.arraycopy(newSize, 0, entrySize, 0, newNr);
-        System.arraycopy(newType, 0, entryType, 0, newNr);
-        LOG.debug("e820__update_table: {} entries in, {} entries out", nr, newNr);
         nr = newNr;
         return true;
     }
@@ -488,12 +396,27 @@ public final class E820Table {
 
     /** {@code e820__end_of_ram_pfn()}: the end pfn of usable/ACPI memory, capped at MAX_ARCH_PFN. */
     public LastPfn endOfRamPfn() {
-        return endRamPfn(MAX_ARCH_PFN);
+        return endOfRamPfn(MAX_ARCH_PFN);
+    }
+
+    /**
+     * {@code e820__end_of_ram_pfn()} for a kernel whose {@code MAX_ARCH_PFN} differs, e.g.
+     * {@code 1L << (52 - 12)} = 0x10000000000 for 52 physical address bits (5-level paging kernels).
+     */
+    public LastPfn endOfRamPfn(long maxArchPfn) {
+        checkArgument(maxArchPfn > 0, "max_arch_pfn %s must be positive", maxArchPfn);
+        return endRamPfn(maxArchPfn, maxArchPfn);
     }
 
     /** {@code e820__end_of_low_ram_pfn()}: the same below 4 GiB (limit pfn 0x100000). */
     public LastPfn endOfLowRamPfn() {
-        return endRamPfn(1L << (32 - PAGE_SHIFT));
+        return endOfLowRamPfn(MAX_ARCH_PFN);
+    }
+
+    /** {@code e820__end_of_low_ram_pfn()} with another {@code MAX_ARCH_PFN} (printed in its line). */
+    public LastPfn endOfLowRamPfn(long maxArchPfn) {
+        checkArgument(maxArchPfn > 0, "max_arch_pfn %s must be positive", maxArchPfn);
+        return endRamPfn(1L << (32 - PAGE_SHIFT), maxArchPfn);
     }
 
     /**
@@ -501,7 +424,7 @@ public final class E820Table {
      * order, keeping the highest {@code (addr + size) >> PAGE_SHIFT}; an entry that crosses the limit
      * makes the result the limit and stops the walk. Partial pages at the end are dropped.
      */
-    private LastPfn endRamPfn(long limitPfn) {
+    private LastPfn endRamPfn(long limitPfn, long maxArchPfn) {
         long lastPfn = 0;
         for (int i = 0; i < nr; i++) {
             if (entryType[i] != E820Type.RAM.code() && entryType[i] != E820Type.ACPI.code()) {
@@ -520,10 +443,10 @@ public final class E820Table {
                 lastPfn = endPfn;
             }
         }
-        if (ugt(lastPfn, MAX_ARCH_PFN)) {
-            lastPfn = MAX_ARCH_PFN;
+        if (ugt(lastPfn, maxArchPfn)) {
+            lastPfn = maxArchPfn;
         }
-        LastPfn result = new LastPfn(lastPfn, MAX_ARCH_PFN);
+        LastPfn result = new LastPfn(lastPfn, maxArchPfn);
         LOG.debug("{}", result.line());
         return result;
     }
