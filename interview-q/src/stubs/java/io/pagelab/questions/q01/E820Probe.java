@@ -34,6 +34,8 @@ import java.util.List;
  *   <li>go on while the returned EBX is not 0 and fewer than 128 entries were read
  *       (E820_MAX_ENTRIES_ZEROPAGE, the size of boot_params.e820_table).</li>
  * </ol>
+ *
+ * <p>Run {@code ./pagelab grade q01} to check your work.
  */
 public final class E820Probe {
 

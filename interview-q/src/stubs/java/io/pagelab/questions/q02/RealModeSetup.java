@@ -32,6 +32,8 @@ import io.pagelab.kernel.boot.setup.SetupStage;
  *
  * <p>Do not call io.pagelab.kernel.boot.setup.SetupMain: it is the library's own copy of this
  * code. The offsets are also named in {@link io.pagelab.kernel.boot.setup.ZeroPage}.
+ *
+ * <p>Run {@code ./pagelab grade q02} to check your work.
  */
 public final class RealModeSetup {
 

@@ -29,6 +29,8 @@ import java.util.List;
  *       {@code pfn >> (SECTION_SIZE_BITS - PAGE_SHIFT)}. Return the distinct section numbers,
  *       ascending.</li>
  * </ul>
+ *
+ * <p>Run {@code ./pagelab grade q06} to check your work.
  */
 public final class PhysicalLayout {
 

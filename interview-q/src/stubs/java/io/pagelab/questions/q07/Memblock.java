@@ -33,6 +33,8 @@ import java.util.List;
  *
  * <p>Addresses and sizes are non-negative and below 2^63; {@link #MEMBLOCK_ALLOC_ANYWHERE} (-1,
  * all ones) as a limit means "no limit".
+ *
+ * <p>Run {@code ./pagelab grade q07} to check your work.
  */
 public final class Memblock {
 

@@ -9,6 +9,9 @@ import io.pagelab.hardware.firmware.FirmwareMemoryMap;
 import io.pagelab.hardware.firmware.SampleFirmware;
 import java.util.ArrayList;
 import java.util.List;
+import io.pagelab.exercise.Grader;
+import io.pagelab.exercise.Hint;
+import io.pagelab.exercise.Points;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -19,12 +22,14 @@ import org.junit.jupiter.api.Test;
  * <p>The rules come from arch/x86/boot/memory.c: detect_memory_e820() (Linux 6.x); the tables are
  * real dmesg output (linux-reference.md §2.4) or the D.1 fixture of the seed digest.
  */
+@Grader(id = "q01")
 @DisplayName("Q1 detect_memory_e820 and the usable total")
 class E820ProbeTest {
 
-    // @Points(3) @Hint("Start with EBX=0 and pass back the EBX each reply returns; the entry that comes
-    // with EBX=0 is the last one and is kept.")
     @Test
+    @Points(3)
+    @Hint("Start with EBX=0 and pass back the EBX each reply returns; the entry that comes with "
+            + "EBX=0 is the last one and is kept.")
     void readsTheQemuMapInBiosOrderWithOneCallPerEntry() {
         Bios bios = Bios.of(SampleFirmware.qemu4G());
 
@@ -36,9 +41,10 @@ class E820ProbeTest {
         assertThat(bios.callCount()).as("INT 0x15 calls for 8 entries").isEqualTo(8);
     }
 
-    // @Points(2) @Hint("Add up the sizes of the entries whose type is usable (E820_TYPE_RAM = 1); reserved
-    // and ACPI ranges are not RAM the kernel may use.")
     @Test
+    @Points(2)
+    @Hint("Add up the sizes of the entries whose type is usable (E820_TYPE_RAM = 1); reserved and "
+            + "ACPI ranges are not RAM the kernel may use.")
     void usableBytesOfTheD1TableAre133692416() {
         // seed digest D.1: 0x9fc00 + (0x7fe0000 - 0x100000) = 654,336 + 133,038,080 = 133,692,416
         assertThat(E820Probe.usableBytes(SampleFirmware.qemu128M().entries()))
@@ -46,9 +52,10 @@ class E820ProbeTest {
                 .isEqualTo(133_692_416L);
     }
 
-    // @Points(2) @Hint("Only type usable counts: ACPI data, reserved and the like are left out, and
-    // RAM above 4 GiB counts like any other.")
     @Test
+    @Points(2)
+    @Hint("Only type usable counts: ACPI data, reserved and the like are left out, and RAM above 4 "
+            + "GiB counts like any other.")
     void usableBytesCountOnlyUsableEntriesAcrossTheWholeMap() {
         // QEMU 4 GiB, by hand:
         //   0x0000000..0x009fbff       0x9fc00    =       654,336
@@ -65,9 +72,10 @@ class E820ProbeTest {
                 .isEqualTo(13_274_512_384L);
     }
 
-    // @Points(2) @Hint("A BIOS may end the chain by failing the next call (CF=1) instead of returning
-    // EBX=0. Check the carry flag before anything else, and keep what you already read.")
     @Test
+    @Points(2)
+    @Hint("A BIOS may end the chain by failing the next call (CF=1) instead of returning EBX=0. "
+            + "Check the carry flag before anything else, and keep what you already read.")
     void aChainEndingWithTheCarryFlagKeepsEveryEntryRead() {
         Bios bios = Bios.endingWithCarry(SampleFirmware.qemu4G());
 
@@ -79,9 +87,10 @@ class E820ProbeTest {
         assertThat(bios.callCount()).as("INT 0x15 calls, the last one failing").isEqualTo(9);
     }
 
-    // @Points(2) @Hint("boot_params.e820_table has room for E820_MAX_ENTRIES_ZEROPAGE = 128 entries: the
-    // loop stops there even if EBX never becomes 0.")
     @Test
+    @Points(2)
+    @Hint("boot_params.e820_table has room for E820_MAX_ENTRIES_ZEROPAGE = 128 entries: the loop "
+            + "stops there even if EBX never becomes 0.")
     void aBiosThatNeverEndsIsStoppedAfter128Entries() {
         Bios bios = Bios.neverEnding(SampleFirmware.qemu4G());
 
@@ -94,9 +103,10 @@ class E820ProbeTest {
         assertThat(bios.callCount()).as("INT 0x15 calls").isEqualTo(128);
     }
 
-    // @Points(2) @Hint("The limit is about the table size, not about broken firmware: a correct BIOS
-    // with more than 128 entries is cut to its first 128.")
     @Test
+    @Points(2)
+    @Hint("The limit is about the table size, not about broken firmware: a correct BIOS with more "
+            + "than 128 entries is cut to its first 128.")
     void aCorrectMapLongerThan128EntriesIsCutToItsFirst128() {
         // 200 one-page usable ranges at 0, 8 KiB, 16 KiB, ... (a page-sized hole after each)
         List<E820Entry> many = new ArrayList<>();
@@ -111,9 +121,10 @@ class E820ProbeTest {
         assertThat(bios.callCount()).as("INT 0x15 calls").isEqualTo(128);
     }
 
-    // @Points(3) @Hint("Every good reply carries EAX='SMAP' (0x534D4150). If one does not, the kernel
-    // cannot tell what it already read is right: it throws the whole map away.")
     @Test
+    @Points(3)
+    @Hint("Every good reply carries EAX='SMAP' (0x534D4150). If one does not, the kernel cannot "
+            + "tell what it already read is right: it throws the whole map away.")
     void aBiosThatStopsSayingSmapLosesTheWholeMap() {
         Bios bios = Bios.droppingSmapAfter(SampleFirmware.qemu4G(), 3);
 

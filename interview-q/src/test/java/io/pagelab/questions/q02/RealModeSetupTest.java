@@ -17,6 +17,9 @@ import io.pagelab.kernel.boot.setup.SetupStage;
 import io.pagelab.kernel.boot.setup.ZeroPage;
 import java.util.ArrayList;
 import java.util.List;
+import io.pagelab.exercise.Grader;
+import io.pagelab.exercise.Hint;
+import io.pagelab.exercise.Points;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -26,6 +29,7 @@ import org.junit.jupiter.api.Test;
  * <p>The step order is arch/x86/boot/main.c: main() of Linux 6.x (x86-64, CONFIG_EDD); the zero page
  * offsets are arch/x86/include/uapi/asm/bootparam.h; byte values are worked out by hand below.
  */
+@Grader(id = "q02")
 @DisplayName("Q2 the real-mode setup code fills the zero page")
 class RealModeSetupTest {
 
@@ -49,9 +53,10 @@ class RealModeSetupTest {
         return out;
     }
 
-    // @Points(3) @Hint("Read main() in arch/x86/boot/main.c: the memory map is detected after
-    // set_bios_mode and before keyboard_init, and go_to_protected_mode comes last.")
     @Test
+    @Points(3)
+    @Hint("Read main() in arch/x86/boot/main.c: the memory map is detected after set_bios_mode and "
+            + "before keyboard_init, and go_to_protected_mode comes last.")
     void mainRunsTheSetupStepsInTheKernelsOrder() {
         BootResult boot = Bootloader.legacy(Bios.of(SampleFirmware.qemu4G()), RealModeSetup::main);
 
@@ -64,9 +69,10 @@ class RealModeSetupTest {
                 .isEqualTo(CpuMode.PROTECTED);
     }
 
-    // @Points(3) @Hint("INT 0x15 is real-mode BIOS code: call it through setup.int15E820(...), which
-    // refuses once the CPU is in protected mode. That is WHY the probe happens in the setup code.")
     @Test
+    @Points(3)
+    @Hint("INT 0x15 is real-mode BIOS code: call it through setup.int15E820(...), which refuses "
+            + "once the CPU is in protected mode. That is WHY the probe happens in the setup code.")
     void probingAfterGoToProtectedModeIsRefused() {
         SetupStage setup = new SetupStage(Bios.of(SampleFirmware.qemu4G()));
         setup.goToProtectedMode();
@@ -79,9 +85,10 @@ class RealModeSetupTest {
         assertThat(setup.zeroPage().e820Entries()).as("e820_entries after the refused probe").isZero();
     }
 
-    // @Points(4) @Hint("Slot i of e820_table starts at 0x2d0 + 20*i: u64 addr, u64 size, u32 type, all
-    // little-endian (lowest byte first); the count is the u8 at 0x1e8.")
     @Test
+    @Points(4)
+    @Hint("Slot i of e820_table starts at 0x2d0 + 20*i: u64 addr, u64 size, u32 type, all "
+            + "little-endian (lowest byte first); the count is the u8 at 0x1e8.")
     void theZeroPageHoldsTheEntriesAsLittleEndianBytes() {
         BootResult boot = Bootloader.legacy(Bios.of(SampleFirmware.qemu4G()), RealModeSetup::main);
         ZeroPage zp = boot.zeroPage();
@@ -102,9 +109,10 @@ class RealModeSetupTest {
                 .containsExactlyElementsOf(SampleFirmware.qemu4G().entries());
     }
 
-    // @Points(3) @Hint("boot_params.e820_table has E820_MAX_ENTRIES_ZEROPAGE = 128 slots; stop asking the
-    // BIOS when they are full, and never write past them (0xcd0 is the next field).")
     @Test
+    @Points(3)
+    @Hint("boot_params.e820_table has E820_MAX_ENTRIES_ZEROPAGE = 128 slots; stop asking the BIOS "
+            + "when they are full, and never write past them (0xcd0 is the next field).")
     void aFirmwareWith200EntriesFillsThe128SlotsAndNothingBeyond() {
         List<E820Entry> many = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
@@ -121,18 +129,20 @@ class RealModeSetupTest {
         assertThat(bios.callCount()).as("INT 0x15 calls").isEqualTo(128);
     }
 
-    // @Points(2) @Hint("When a reply comes back without 'SMAP', the kernel sets the count to 0: whatever
-    // slots were written, e820_entries says there are none.")
     @Test
+    @Points(2)
+    @Hint("When a reply comes back without 'SMAP', the kernel sets the count to 0: whatever slots "
+            + "were written, e820_entries says there are none.")
     void aBiosThatForgetsSmapLeavesZeroEntries() {
         BootResult boot = Bootloader.legacy(Bios.droppingSmapAfter(SampleFirmware.qemu4G(), 3), RealModeSetup::main);
 
         assertThat(boot.zeroPage().getU8(0x1e8)).as("e820_entries after the 4th reply lacked 'SMAP'").isZero();
     }
 
-    // @Points(3) @Hint("GRUB2 probes the map itself and writes the same boot_params fields; the kernel
-    // cannot tell who did it. Your zero page must match GRUB2's byte for byte.")
     @Test
+    @Points(3)
+    @Hint("GRUB2 probes the map itself and writes the same boot_params fields; the kernel cannot "
+            + "tell who did it. Your zero page must match GRUB2's byte for byte.")
     void theZeroPageIsTheSameAsTheOneGrub2Builds() {
         BootResult legacy = Bootloader.legacy(Bios.of(SampleFirmware.fedoraVirtualBox()), RealModeSetup::main);
         BootResult grub2 = Bootloader.grub2(Bios.of(SampleFirmware.fedoraVirtualBox()));

@@ -9,6 +9,9 @@ import java.util.Collections;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import io.pagelab.exercise.Grader;
+import io.pagelab.exercise.Hint;
+import io.pagelab.exercise.Points;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -18,6 +21,7 @@ import org.junit.jupiter.api.Test;
  * <p>Expected tables are real dmesg output (reference linux-reference.md §2.4) or worked out by hand
  * with the rules of arch/x86/kernel/e820.c: e820__update_table(), explained next to each case.
  */
+@Grader(id = "q05")
 @DisplayName("Q5 e820__update_table and e820__print_table")
 class E820SanitizerTest {
 
@@ -68,9 +72,10 @@ class E820SanitizerTest {
         return E820Entry.ofInclusive(start, endInclusive, type);
     }
 
-    // @Points(3) @Hint("Where a reserved range overlaps usable RAM, the higher type number wins the
-    // overlap; neighbours of the same type then merge into one entry.")
     @Test
+    @Points(3)
+    @Hint("Where a reserved range overlaps usable RAM, the higher type number wins the overlap; "
+            + "neighbours of the same type then merge into one entry.")
     void overlappingUsableAndReservedAreSplitAndNeighboursMerge() {
         // seed digest Q5 fixture. Change points: 0 S(usable1), 0x9f000 S(reserved), 0xa0000 E(usable1),
         // 0x100000 S(usable2) then E(reserved) (starts sort first), 0x8000000 S(usable3) then E(usable2),
@@ -90,9 +95,10 @@ class E820SanitizerTest {
                         usable(0x100000L, 0x8ffffffL));
     }
 
-    // @Points(2) @Hint("A table that is already sorted, without overlaps or mergeable neighbours must
-    // come back entry for entry.")
     @Test
+    @Points(2)
+    @Hint("A table that is already sorted, without overlaps or mergeable neighbours must come back "
+            + "entry for entry.")
     void realFirmwareTablesComeBackUnchanged() {
         // real dmesg: these tables are printed before and after sanitizing identically
         assertThat(E820Sanitizer.sanitize(parse(QEMU_4G)))
@@ -103,9 +109,10 @@ class E820SanitizerTest {
                 .containsExactlyElementsOf(parse(FEDORA_VBOX));
     }
 
-    // @Points(3) @Hint("e820__print_table prints who, then [mem %#018Lx-%#018Lx] with the LAST byte
-    // (addr + size - 1), then the type name as e820_print_type() spells it.")
     @Test
+    @Points(3)
+    @Hint("e820__print_table prints who, then [mem %#018Lx-%#018Lx] with the LAST byte (addr + size "
+            + "- 1), then the type name as e820_print_type() spells it.")
     void printMatchesRealDmesgCharacterForCharacter() {
         assertThat(E820Sanitizer.print("BIOS-e820", parse(QEMU_4G)))
                 .as("printed QEMU 4 GiB table")
@@ -119,9 +126,10 @@ class E820SanitizerTest {
                 .isEqualTo("modified: [mem 0x0000000000000000-0x000000000009fbff] usable\n");
     }
 
-    // @Points(3) @Hint("In an overlap the type with the larger number wins: ACPI NVS (4) beats usable
-    // (1), unusable (5) beats ACPI data (3). The loser keeps the parts outside the overlap.")
     @Test
+    @Points(3)
+    @Hint("In an overlap the type with the larger number wins: ACPI NVS (4) beats usable (1), "
+            + "unusable (5) beats ACPI data (3). The loser keeps the parts outside the overlap.")
     void higherTypeNumberWinsEveryOverlap() {
         // usable 0..0xfffff with ACPI NVS 0x80000..0x8ffff inside it: NVS cuts a hole into usable.
         // ACPI data 0x100000..0x1fffff partly covered by unusable 0x180000..0x27ffff: unusable (5) wins
@@ -142,9 +150,10 @@ class E820SanitizerTest {
                         of(0x180000L, 0x27ffffL, E820Type.UNUSABLE));
     }
 
-    // @Points(3) @Hint("Types are unsigned 32-bit numbers: soft reserved is 0xefffffff, the largest of
-    // all. Compare with Integer.compareUnsigned, not with <.")
     @Test
+    @Points(3)
+    @Hint("Types are unsigned 32-bit numbers: soft reserved is 0xefffffff, the largest of all. "
+            + "Compare with Integer.compareUnsigned, not with <.")
     void softReservedBeatsEveryOtherTypeBecauseTypesCompareUnsigned() {
         // usable 4..6 GiB; soft reserved and persistent (type 7) both cover 4..5 GiB.
         // 0xefffffff as a signed int is negative and would lose to 7 and to 1; compared unsigned it
@@ -161,9 +170,10 @@ class E820SanitizerTest {
                         usable(0x140000000L, 0x17fffffffL));
     }
 
-    // @Points(3) @Hint("e820_nomerge(): for persistent (type 12) and soft reserved, every change point
-    // closes the current piece and opens a new one, even when the winning type stays the same.")
     @Test
+    @Points(3)
+    @Hint("e820_nomerge(): for persistent (type 12) and soft reserved, every change point closes "
+            + "the current piece and opens a new one, even when the winning type stays the same.")
     void pramAndSoftReservedNeighboursAreNotMergedButUsableOnesAre() {
         List<E820Entry> raw = List.of(
                 usable(0, 0xfffffL),
@@ -191,9 +201,9 @@ class E820SanitizerTest {
                         usable(0x340000000L, 0x35fffffffL));
     }
 
-    // @Points(2) @Hint("Firmware may list ranges in any order: the change points are sorted by
-    // address before the sweep.")
     @Test
+    @Points(2)
+    @Hint("Firmware may list ranges in any order: the change points are sorted by address before the sweep.")
     void unsortedInputComesOutSortedByAddress() {
         List<E820Entry> shuffled = new ArrayList<>(parse(QEMU_4G));
         Collections.reverse(shuffled);
@@ -204,9 +214,10 @@ class E820SanitizerTest {
                 .containsExactlyElementsOf(parse(QEMU_4G));
     }
 
-    // @Points(2) @Hint("Entries of size 0 give no change points; gaps between entries are not filled
-    // in. And when one entry wraps past 2^64 the kernel leaves the whole table alone.")
     @Test
+    @Points(2)
+    @Hint("Entries of size 0 give no change points; gaps between entries are not filled in. And "
+            + "when one entry wraps past 2^64 the kernel leaves the whole table alone.")
     void zeroSizeEntriesVanishGapsStayAndAWrappingEntryLeavesTheTableAlone() {
         // usable 0..0x9ffff, an empty reserved entry at 0x50000, a gap, then usable from 1 MiB
         List<E820Entry> raw = List.of(

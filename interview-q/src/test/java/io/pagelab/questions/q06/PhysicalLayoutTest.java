@@ -10,6 +10,9 @@ import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
+import io.pagelab.exercise.Grader;
+import io.pagelab.exercise.Hint;
+import io.pagelab.exercise.Points;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -20,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * sections are computed by hand with SECTION_SIZE_BITS = 27 and PAGE_SHIFT = 12 on x86-64, so a
  * section holds 2^15 = 0x8000 page frames and section = pfn &gt;&gt; 15.
  */
+@Grader(id = "q06")
 @DisplayName("Q6 holes in the physical map and SPARSEMEM present sections")
 class PhysicalLayoutTest {
 
@@ -29,9 +33,10 @@ class PhysicalLayoutTest {
         return LongStream.rangeClosed(firstInclusive, lastInclusive).boxed().collect(Collectors.toList());
     }
 
-    // @Points(3) @Hint("Walk the entries by address and report every stretch no entry covers, whatever its
-    // type; reserved ranges are not holes.")
     @Test
+    @Points(3)
+    @Hint("Walk the entries by address and report every stretch no entry covers, whatever its type; "
+            + "reserved ranges are not holes.")
     void theD1TableHasThreeHolesBelow4GiB() {
         // seed digest D.1: the legacy window after 0x9ffff up to the BIOS ROM at 0xf0000, the PCI hole
         // from the end of RAM (0x8000000) to 0xfeffc000, and the gap between the two firmware ranges
@@ -43,8 +48,9 @@ class PhysicalLayoutTest {
                         new Range(0xff000000L, 0xfffc0000L));
     }
 
-    // @Points(2) @Hint("The last hole runs from the end of the last entry up to the limit.")
     @Test
+    @Points(2)
+    @Hint("The last hole runs from the end of the last entry up to the limit.")
     void memoryAboveTheLastEntryUpToTheLimitIsAHole() {
         // QEMU 4 GiB: RAM ends at 0x13fffffff (5 GiB), so with a 6 GiB limit [5 GiB, 6 GiB) is a hole;
         // under 4 GiB the PCI hole starts at 0xc0000000, after the reserved 0xbffe0000..0xbfffffff
@@ -57,9 +63,9 @@ class PhysicalLayoutTest {
                         new Range(0x140000000L, 0x180000000L));
     }
 
-    // @Points(2) @Hint("Nothing at or above the limit is reported: a hole that crosses the limit is cut
-    // there.")
     @Test
+    @Points(2)
+    @Hint("Nothing at or above the limit is reported: a hole that crosses the limit is cut there.")
     void holesAreCutAtTheLimit() {
         List<E820Entry> d1 = SampleFirmware.qemu128M().entries();
         assertThat(PhysicalLayout.holes(d1, 0x100000L)).as("holes below 1 MiB")
@@ -68,9 +74,10 @@ class PhysicalLayoutTest {
                 .containsExactly(new Range(0xa0000L, 0xc0000L));
     }
 
-    // @Points(3) @Hint("Raw tables may be unsorted and overlap: sort by start, and remember the highest
-    // end seen so far; a range that starts below it is not a hole.")
     @Test
+    @Points(3)
+    @Hint("Raw tables may be unsorted and overlap: sort by start, and remember the highest end seen "
+            + "so far; a range that starts below it is not a hole.")
     void overlappingAndUnsortedEntriesLeaveOnlyTheUncoveredStretches() {
         // covered: [0, 0x9fc00) u [0x9f000, 0xa0000) = [0, 0xa0000); [0xe0000, 0x100000) twice;
         // a zero-size entry at 0xb0000 covers nothing; [0x100000, 0x1000000)
@@ -87,9 +94,10 @@ class PhysicalLayoutTest {
                 .containsExactly(new Range(0xa0000L, 0xe0000L), new Range(0x1000000L, 0x2000000L));
     }
 
-    // @Points(3) @Hint("A section is 128 MiB (1 << 27). Take each usable entry's first and last whole page
-    // frame and mark every section from first >> 15 to last >> 15.")
     @Test
+    @Points(3)
+    @Hint("A section is 128 MiB (1 << 27). Take each usable entry's first and last whole page frame "
+            + "and mark every section from first >> 15 to last >> 15.")
     void theQemu4GiBGuestHasSections0To23And32To39() {
         // RAM [0, 0x9fc00): pfns 0..0x9e          -> section 0
         // RAM [0x100000, 0xbffe0000): pfns 0x100..0xbffdf -> sections 0..0xbffdf >> 15 = 23
@@ -102,8 +110,9 @@ class PhysicalLayoutTest {
                 .containsExactlyElementsOf(expected);
     }
 
-    // @Points(2) @Hint("Same rule on a bigger machine: RAM above 4 GiB starts at section 32.")
     @Test
+    @Points(2)
+    @Hint("Same rule on a bigger machine: RAM above 4 GiB starts at section 32.")
     void theFedoraVirtualBoxGuestHasSections0To27And32To102() {
         // RAM [0x100000, 0xdfff0000): last pfn 0xdffef, 0xdffef >> 15 = 27
         // RAM [4 GiB, 0x337400000): pfns 0x100000..0x3373ff, 0x3373ff >> 15 = 0x66 = 102
@@ -115,9 +124,10 @@ class PhysicalLayoutTest {
                 .containsExactlyElementsOf(expected);
     }
 
-    // @Points(3) @Hint("The end of a range is exclusive: RAM ending exactly at 128 MiB does not touch
-    // section 1. And only whole pages count: PFN_UP the start, PFN_DOWN the end.")
     @Test
+    @Points(3)
+    @Hint("The end of a range is exclusive: RAM ending exactly at 128 MiB does not touch section 1. "
+            + "And only whole pages count: PFN_UP the start, PFN_DOWN the end.")
     void ramEndingAtASectionBoundaryOrASubPageSliverAddsNoSection() {
         // [1 MiB, 128 MiB): last pfn 0x7fff -> section 0 only
         List<E820Entry> endsAtBoundary = List.of(

@@ -9,6 +9,9 @@ import io.pagelab.hardware.firmware.E820Type;
 import io.pagelab.hardware.firmware.SampleFirmware;
 import io.pagelab.questions.q07.Memblock.Region;
 import java.util.List;
+import io.pagelab.exercise.Grader;
+import io.pagelab.exercise.Hint;
+import io.pagelab.exercise.Points;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -22,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * candidate = round_down(end of the free range - size, align), taken if it is not below the
  * range's start, searching free ranges from the highest down, between PAGE_SIZE and the limit.
  */
+@Grader(id = "q07")
 @DisplayName("Q7 memblock: add, reserve, top-down alloc, free")
 class MemblockTest {
 
@@ -40,9 +44,11 @@ class MemblockTest {
         return memblock;
     }
 
-    // @Points(2) @Hint("memblock.memory holds each usable range once; its total is the sum of their
-    // sizes. Adding a range that overlaps or touches a known one extends it instead of adding a region.")
     @Test
+    @Points(2)
+    @Hint("memblock.memory holds each usable range once; its total is the sum of their sizes. "
+            + "Adding a range that overlaps or touches a known one extends it instead of adding a "
+            + "region.")
     void memoryTotalIsTheUsableTotalAndOverlappingAddsAreMerged() {
         Memblock memblock = bootedD1();
         // seed digest D.1: 0x9fc00 + 0x7ee0000 = 133,692,416 bytes
@@ -59,9 +65,10 @@ class MemblockTest {
                 .isEqualTo(133_692_416L + 0x400);
     }
 
-    // @Points(3) @Hint("Allocation is top-down: look at the free ranges (memory minus reserved) from the
-    // highest address down and take the highest aligned spot where the size fits.")
     @Test
+    @Points(3)
+    @Hint("Allocation is top-down: look at the free ranges (memory minus reserved) from the highest "
+            + "address down and take the highest aligned spot where the size fits.")
     void allocReturnsTheHighestFreePageAndReservesIt() {
         Memblock memblock = bootedD1();
 
@@ -73,9 +80,10 @@ class MemblockTest {
         assertThat(memblock.alloc(0x3000, 0x200000)).as("alloc(12 KiB, 2 MiB alignment)").isEqualTo(0x7e00000L);
     }
 
-    // @Points(3) @Hint("The search ends at memblock.current_limit: free memory above it does not count,
-    // and the reserved kernel image is skipped, not allocated from.")
     @Test
+    @Points(3)
+    @Hint("The search ends at memblock.current_limit: free memory above it does not count, and the "
+            + "reserved kernel image is skipped, not allocated from.")
     void allocStaysBelowTheCurrentLimitAndSkipsTheKernelImage() {
         Memblock memblock = bootedD1();
         memblock.setCurrentLimit(0x2000000L); // 32 MiB: inside the kernel image [16 MiB, 48 MiB)
@@ -85,9 +93,10 @@ class MemblockTest {
                 .isEqualTo(0xfff000L);
     }
 
-    // @Points(3) @Hint("memblock.reserved keeps its regions sorted, without overlaps, and merges
-    // regions that touch or overlap into one.")
     @Test
+    @Points(3)
+    @Hint("memblock.reserved keeps its regions sorted, without overlaps, and merges regions that "
+            + "touch or overlap into one.")
     void touchingAndOverlappingReservationsMergeIntoOneRegion() {
         Memblock memblock = bootedD1();
         memblock.alloc(0x1000, 0x1000); // 0x7fdf000
@@ -103,9 +112,10 @@ class MemblockTest {
         assertThat(memblock.reservedSize()).as("reserved bytes").isEqualTo(0x3000000L + 0x2000);
     }
 
-    // @Points(3) @Hint("Freeing the middle of a reserved region leaves the part before and the part
-    // after as two regions; the freed bytes become allocatable again.")
     @Test
+    @Points(3)
+    @Hint("Freeing the middle of a reserved region leaves the part before and the part after as two "
+            + "regions; the freed bytes become allocatable again.")
     void freeingTheMiddleOfARegionSplitsItInTwo() {
         Memblock memblock = bootedD1();
 
@@ -120,9 +130,10 @@ class MemblockTest {
                 .isEqualTo(0x1800000L);
     }
 
-    // @Points(3) @Hint("When no free range is large enough, throw io.pagelab.api.error.OutOfMemoryException
-    // with the kernel's words: \"Failed to allocate <size> bytes\", and change nothing.")
     @Test
+    @Points(3)
+    @Hint("When no free range is large enough, throw io.pagelab.api.error.OutOfMemoryException with "
+            + "the kernel's words: \"Failed to allocate <size> bytes\", and change nothing.")
     void anAllocationLargerThanEveryFreeRangeFailsAndChangesNothing() {
         Memblock memblock = bootedD1();
         // the largest free range is [0x3000000, 0x7fe0000): 0x4fe0000 bytes, less than 0x5000000 (80 MiB)
@@ -136,9 +147,10 @@ class MemblockTest {
                 .containsExactly(new Region(KERNEL_BASE, KERNEL_SIZE));
     }
 
-    // @Points(2) @Hint("memblock_find_in_range_node() raises the search start to PAGE_SIZE: the page at
-    // physical address 0 is never handed out.")
     @Test
+    @Points(2)
+    @Hint("memblock_find_in_range_node() raises the search start to PAGE_SIZE: the page at physical "
+            + "address 0 is never handed out.")
     void thePageAtAddressZeroIsNeverAllocated() {
         Memblock memblock = new Memblock();
         memblock.addMemory(0, 0x2000); // two pages: 0x0 and 0x1000
