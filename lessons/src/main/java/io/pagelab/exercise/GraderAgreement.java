@@ -21,7 +21,7 @@ public final class GraderAgreement {
     /** Every defect of the exercise's graders, stubs and reference, in plain words; empty if none. */
     public static List<String> defects(Exercises exercises, Exercise exercise) {
         Path home = exercises.home();
-        List<String> defects = new ArrayList<>(annotationDefects(exercise));
+        List<String> defects = new ArrayList<>();
         if (exercise.stubFiles(home).isEmpty()) {
             defects.add(exercise.id() + ": no stub in " + home.relativize(exercise.stubDir(home)));
         }
@@ -31,6 +31,7 @@ public final class GraderAgreement {
         if (!defects.isEmpty()) {
             return defects;
         }
+        defects.addAll(annotationDefects(exercise));
         Grading grading = new Grading(exercises);
         ExerciseScore reference = grading.grade(exercise, SourceSet.REFERENCE, TIMEOUT);
         reference.compileProblems().forEach(p -> defects.add(exercise.id() + ": the reference does not compile: " + p));

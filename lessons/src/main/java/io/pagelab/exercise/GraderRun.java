@@ -75,6 +75,7 @@ final class GraderRun {
                 .configurationParameter("junit.jupiter.execution.timeout.thread.mode.default", "SEPARATE_THREAD")
                 .configurationParameter("junit.jupiter.execution.timeout.mode", "enabled")
                 .configurationParameter("junit.jupiter.execution.parallel.enabled", "false")
+                .configurationParameter("junit.jupiter.testmethod.order.default", DeclarationOrder.class.getName())
                 .configurationParameter("junit.jupiter.extensions.autodetection.enabled", "false")
                 .build();
 

@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 
 import java.lang.reflect.Method;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import org.junit.jupiter.api.Nested;
@@ -45,7 +46,7 @@ public record ScoredTest(String className, String method, int points, String hin
 
     /**
      * The test methods of a grader class and of its {@code @Nested} classes, inherited ones
-     * included, in declaration order as far as reflection gives it (sorted by name otherwise).
+     * included (superclass tests first), in declaration order.
      */
     public static List<ScoredTest> of(Class<?> grader) {
         List<ScoredTest> tests = new ArrayList<>();
@@ -53,9 +54,19 @@ public record ScoredTest(String className, String method, int points, String hin
         return List.copyOf(tests);
     }
 
+    private static int depth(Class<?> c) {
+        int depth = 0;
+        for (Class<?> s = c.getSuperclass(); s != null; s = s.getSuperclass()) {
+            depth++;
+        }
+        return depth;
+    }
+
     private static void collect(Class<?> type, List<ScoredTest> into) {
-        List<Method> methods = ReflectionSupport.findMethods(type,
-                m -> AnnotationSupport.isAnnotated(m, Testable.class), HierarchyTraversalMode.TOP_DOWN);
+        List<Method> methods = new ArrayList<>(ReflectionSupport.findMethods(type,
+                m -> AnnotationSupport.isAnnotated(m, Testable.class), HierarchyTraversalMode.TOP_DOWN));
+        methods.sort(Comparator.comparingInt((Method m) -> depth(m.getDeclaringClass()))
+                .thenComparingInt(m -> DeclarationOrder.indexOf(DeclarationOrder.methodNames(m.getDeclaringClass()), m)));
         for (Method m : methods) {
             Points points = m.getAnnotation(Points.class);
             Hint hint = m.getAnnotation(Hint.class);
