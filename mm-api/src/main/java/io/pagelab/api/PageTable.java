@@ -1,0 +1,51 @@
+package io.pagelab.api;
+
+import java.util.Optional;
+
+/**
+ * A translation from virtual pages to physical frames with access rights: what a process's (or
+ * the kernel's) page tables hold, seen from above. The interface speaks of pages, frames and
+ * {@link Prot} only: x86-64's four-level PGD/PUD/PMD/PTE tree (arch/x86/mm/pgtable.c, Linux 6.x)
+ * is one implementation; another architecture (arm64, RISC-V Sv39) implements the same interface
+ * with its own descriptors.
+ *
+ * <p>Contract:
+ * <ul>
+ *   <li>{@code va} must be a multiple of the page size and valid for the architecture (canonical on
+ *       x86-64), {@code pfn}'s address a multiple of the page size, otherwise
+ *       {@link io.pagelab.api.error.BadAddressException}; a page size the table does not support
+ *       throws {@link io.pagelab.api.error.InvalidArgumentException}.</li>
+ *   <li>Mapping an address that is already mapped (by a page of any size) throws
+ *       {@link io.pagelab.api.error.InvalidArgumentException}: unmap first. Nothing changes.</li>
+ *   <li>{@link #translate(long)} finds the physical address for any byte of a mapped page, and
+ *       {@link #NOT_MAPPED} otherwise. It ignores {@link Prot}: checking access rights is the
+ *       MMU's job.</li>
+ * </ul>
+ */
+public interface PageTable {
+    /** Returned by {@link #translate} and {@link #unmap} when no page is mapped (never a valid address). */
+    long NOT_MAPPED = -1L;
+
+    /** Maps the page at {@code va} of {@code pageSize} bytes to the block starting at {@code pfn}. */
+    void map(long va, long pfn, long pageSize, Prot prot);
+
+    /** Maps one base page (4 KiB). */
+    default void map(long va, long pfn, Prot prot) {
+        map(va, pfn, Pages.PAGE_SIZE, prot);
+    }
+
+    /**
+     * Removes the page that contains {@code va} (of whatever size) and returns the pfn it mapped,
+     * or {@link #NOT_MAPPED} if there was none.
+     */
+    long unmap(long va);
+
+    /** The physical address of virtual address {@code va}, or {@link #NOT_MAPPED}. */
+    long translate(long va);
+
+    /** The mapping that contains {@code va}, if any. */
+    Optional<PageMapping> lookup(long va);
+
+    /** True when pages of this size can be mapped (4096 always; 2 MiB and 1 GiB on x86-64). */
+    boolean supportsPageSize(long pageSize);
+}

@@ -1,0 +1,27 @@
+package io.pagelab.api.error;
+
+/**
+ * Freeing memory that is already free: a page block returned twice to the buddy allocator, an
+ * object freed twice to a slab cache, a chunk freed twice to malloc. Where Linux or glibc has a
+ * check that catches it, the message follows that check (mm/slub.c: free_consistency_checks()
+ * "Object already free"; glibc malloc.c: "free(): double free detected in tcache 2",
+ * "double free or corruption (fasttop)").
+ */
+public final class DoubleFreeException extends SimulationException {
+    private final long address;
+
+    /**
+     * @param address the address freed twice (for page frames, the physical address
+     *     {@code pfn << PAGE_SHIFT})
+     * @param message what was freed twice, in hex, and what the caller may free
+     */
+    public DoubleFreeException(long address, String message) {
+        super(message);
+        this.address = address;
+    }
+
+    /** The address freed twice (for page frames {@code pfn << PAGE_SHIFT}). */
+    public long address() {
+        return address;
+    }
+}

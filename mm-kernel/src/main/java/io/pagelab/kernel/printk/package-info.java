@@ -1,0 +1,2 @@
+/** Kernel-style number formatting for byte-exact dmesg lines (lib/vsprintf.c). */
+package io.pagelab.kernel.printk;
