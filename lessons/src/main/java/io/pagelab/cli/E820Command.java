@@ -30,7 +30,7 @@ import picocli.CommandLine.ParentCommand;
  *
  * <p>A malformed line stops with exit code 1 and the parser's message, which names the line.
  */
-@Command(name = "e820", mixinStandardHelpOptions = true,
+@Command(name = "e820", mixinStandardHelpOptions = true, versionProvider = Pagelab.Version.class,
         description = {
             "Read BIOS-e820 lines (as dmesg prints them) from FILE or standard input, and print the"
                 + " sanitized e820 table and the kernel's boot report for that machine.",

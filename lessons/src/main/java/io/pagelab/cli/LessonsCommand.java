@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code pagelab lessons}: every lesson, in curriculum order, with its titles and questions. */
-@Command(name = "lessons", mixinStandardHelpOptions = true,
+@Command(name = "lessons", mixinStandardHelpOptions = true, versionProvider = Pagelab.Version.class,
         description = {"List the lessons (id, Chinese and English title, interview questions).", "列出所有课程。"})
 final class LessonsCommand implements Callable<Integer> {
 

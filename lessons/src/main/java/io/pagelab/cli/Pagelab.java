@@ -1,5 +1,8 @@
 package io.pagelab.cli;
 
+import io.pagelab.exercise.Exercises;
+import io.pagelab.exercise.PagelabHome;
+import io.pagelab.exercise.Style;
 import io.pagelab.lessons.Lesson;
 import io.pagelab.lessons.LessonContext;
 import io.pagelab.lessons.Lessons;
@@ -11,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Help;
@@ -50,7 +54,7 @@ import picocli.CommandLine.ScopeType;
             LessonsCommand.class,
             RunCommand.class,
             E820Command.class
-            // GradeCommand.class and QuestionsCommand.class (h3) are registered when they land.
+            // grade and questions are added in commandLine(), built on the same streams
         },
         footer = {"", "Colour is used on a terminal only, never when NO_COLOR is set."})
 public final class Pagelab implements Callable<Integer> {
@@ -114,6 +118,10 @@ public final class Pagelab implements Callable<Integer> {
     public static CommandLine commandLine(Terminal terminal) {
         Pagelab pagelab = new Pagelab(terminal);
         CommandLine cmd = new CommandLine(pagelab);
+        Style style = terminal.colour() ? Style.colour() : Style.plain();
+        Supplier<Exercises> exercises = () -> Exercises.load(PagelabHome.resolve());
+        cmd.addSubcommand("grade", new GradeCommand(exercises, terminal.out(), terminal.err(), style));
+        cmd.addSubcommand("questions", new QuestionsCommand(exercises, terminal.out(), style));
         cmd.setOut(new PrintWriter(new OutputStreamWriter(terminal.out(), StandardCharsets.UTF_8), true));
         cmd.setErr(new PrintWriter(new OutputStreamWriter(terminal.err(), StandardCharsets.UTF_8), true));
         cmd.setColorScheme(Help.defaultColorScheme(terminal.colour() ? Help.Ansi.ON : Help.Ansi.OFF));

@@ -10,7 +10,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code pagelab run ID}: runs one lesson; an unknown id lists the valid ones and exits with 2. */
-@Command(name = "run", mixinStandardHelpOptions = true,
+@Command(name = "run", mixinStandardHelpOptions = true, versionProvider = Pagelab.Version.class,
         description = {"Run one lesson: a live simulation, narrated step by step.", "运行一课。"})
 final class RunCommand implements Callable<Integer> {
 

@@ -11,9 +11,11 @@ import java.util.Objects;
 /**
  * The streams a pagelab command talks to, and whether it may colour its output.
  *
- * <p>Colour follows the NO_COLOR convention: on only when output goes to a terminal and the
- * environment variable {@code NO_COLOR} is absent or empty. Output is always UTF-8 (lessons print
- * Chinese titles and box-drawing characters), whatever the platform's default charset.
+ * <p>Colour only when output goes to a terminal and the environment variable {@code NO_COLOR} is
+ * not set. pagelab's rule is stricter than the NO_COLOR convention's: set to any value, even the
+ * empty string, it turns colour off (the same rule as {@code io.pagelab.exercise.Style}). Output is
+ * always UTF-8 (lessons print Chinese titles and box-drawing characters), whatever the platform's
+ * default charset.
  *
  * @param in     where {@code pagelab e820 -} reads
  * @param out    normal output
@@ -40,13 +42,9 @@ public record Terminal(InputStream in, PrintStream out, PrintStream err, boolean
                 colourWanted(System.console() != null, System.getenv()));
     }
 
-    /**
-     * Colour only on a terminal, and never when {@code NO_COLOR} is set to a non-empty value
-     * (the convention's own rule: an empty NO_COLOR counts as unset).
-     */
+    /** Colour only on a terminal, and never when {@code NO_COLOR} is set, whatever its value. */
     public static boolean colourWanted(boolean onTerminal, Map<String, String> environment) {
-        String noColour = environment.get("NO_COLOR");
-        return onTerminal && (noColour == null || noColour.isEmpty());
+        return onTerminal && !environment.containsKey("NO_COLOR");
     }
 
     /** True when standard input is most likely the keyboard (nothing piped in). */

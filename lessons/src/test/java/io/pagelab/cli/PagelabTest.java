@@ -141,7 +141,7 @@ class PagelabTest {
 
     @Test
     void everyCommandHasHelp() {
-        for (String command : new String[] {"lessons", "run", "e820"}) {
+        for (String command : new String[] {"lessons", "run", "e820", "grade", "questions"}) {
             out.reset();
             assertThat(run("", command, "--help")).as("%s --help", command).isZero();
             assertThat(out()).as("%s --help", command).contains("Usage: pagelab " + command);

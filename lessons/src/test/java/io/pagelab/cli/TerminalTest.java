@@ -19,7 +19,8 @@ class TerminalTest {
     }
 
     @Test
-    void anEmptyNoColorCountsAsUnsetAsTheConventionSays() {
-        assertThat(Terminal.colourWanted(true, Map.of("NO_COLOR", ""))).isTrue();
+    void evenAnEmptyNoColorTurnsColourOff() {
+        // pagelab's rule (the issue): NO_COLOR set to any value, even the empty string
+        assertThat(Terminal.colourWanted(true, Map.of("NO_COLOR", ""))).isFalse();
     }
 }
