@@ -1,5 +1,8 @@
 package io.pagelab.hardware.mmu;
 
+import io.pagelab.api.error.BadAddressException;
+import io.pagelab.api.error.InvalidArgumentException;
+
 /**
  * The CR3 register under 4- and 5-level paging (Intel SDM vol. 3A §4.5, Table 4-12/4-13):
  *
@@ -28,9 +31,9 @@ public final class Cr3 {
     /** The CR3 value for a root table at {@code rootPa} and a PCID (0 when PCIDs are off). */
     public static long of(long rootPa, int pcid) {
         if ((rootPa & ~ROOT_MASK) != 0) {
-            throw io.pagelab.api.error.BadAddressException.misaligned("page-table root", rootPa, 4096);
+            throw BadAddressException.misaligned("page-table root", rootPa, 4096);
         }
-        io.pagelab.api.error.InvalidArgumentException.check(pcid >= 0 && pcid <= MAX_PCID,
+        InvalidArgumentException.check(pcid >= 0 && pcid <= MAX_PCID,
                 "PCID %s is out of range: a PCID is 12 bits, 0..4095", pcid);
         return rootPa | pcid;
     }

@@ -1,5 +1,7 @@
 package io.pagelab.hardware.mmu;
 
+import io.pagelab.api.error.InvalidArgumentException;
+
 /**
  * A linear (virtual) address cut into the table indices a walk uses, as the pgd_index(),
  * p4d_index(), pud_index(), pmd_index() and pte_index() macros of
@@ -34,7 +36,7 @@ public record LinearAddress(long va, PagingMode mode, int pml5, int pml4, int pd
     /** The index at one level; PML5 under 4-level paging has none. */
     public int index(PagingLevel level) {
         if (level == PagingLevel.PML5 && mode == PagingMode.FOUR_LEVEL) {
-            throw new IllegalArgumentException("4-level paging has no PML5: use FIVE_LEVEL to index PML5");
+            throw new InvalidArgumentException("4-level paging has no PML5 index: PML5 exists only under FIVE_LEVEL (LA57)");
         }
         return level.index(va);
     }

@@ -16,8 +16,8 @@ import io.pagelab.api.error.PageFault;
 import io.pagelab.hardware.tlb.Translation;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The hardware page walk of 4- and 5-level paging (Intel SDM vol. 3A §4.5), reading real entries

@@ -1,5 +1,7 @@
 package io.pagelab.hardware.mmu;
 
+import io.pagelab.api.error.InvalidArgumentException;
+
 /**
  * One level of the x86-64 paging tree, from the top (PML5, only with LA57) to the page table.
  * Each level is a 4 KiB table of 512 eight-byte entries indexed by 9 bits of the linear address
@@ -90,7 +92,7 @@ public enum PagingLevel {
         if (pageSize == PDPT.entrySpan()) {
             return PDPT;
         }
-        throw new io.pagelab.api.error.InvalidArgumentException(String.format(
+        throw new InvalidArgumentException(String.format(
                 "page size %#x is not an x86-64 page size: allowed are 0x1000 (4 KiB), 0x200000 (2 MiB),"
                         + " 0x40000000 (1 GiB)", pageSize));
     }

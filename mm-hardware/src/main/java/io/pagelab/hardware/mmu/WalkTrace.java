@@ -4,6 +4,7 @@ import io.pagelab.api.PageTable;
 import io.pagelab.api.error.SimulationException;
 import io.pagelab.hardware.tlb.Translation;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -39,7 +40,7 @@ public record WalkTrace(long va, Access access, CpuState cpu, long cr3, List<Wal
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format("walk %s %s (%s)%n", access.name().toLowerCase(java.util.Locale.ROOT),
+        sb.append(String.format("walk %s %s (%s)%n", access.name().toLowerCase(Locale.ROOT),
                 LinearAddress.of(va, cpu.pagingMode()), cpu.userMode() ? "user mode" : "kernel mode"));
         sb.append(String.format("  CR3 %#x -> %s table at %#x%n", cr3, cpu.pagingMode().top(), Cr3.root(cr3)));
         for (WalkStep s : steps) {

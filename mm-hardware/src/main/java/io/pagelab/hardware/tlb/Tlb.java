@@ -2,6 +2,7 @@ package io.pagelab.hardware.tlb;
 
 import io.pagelab.api.error.InvalidArgumentException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -279,7 +280,7 @@ public final class Tlb {
 
     /** Sets every counter to zero; entries stay. */
     public void resetCounters() {
-        java.util.Arrays.fill(hits, 0);
+        Arrays.fill(hits, 0);
         misses = 0;
         evictions = 0;
     }

@@ -1,6 +1,7 @@
 package io.pagelab.hardware.tlb;
 
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Counters of a {@link Tlb} since it was built or last reset.
@@ -39,7 +40,7 @@ public record TlbStats(List<String> levelNames, List<Long> hits, long misses, lo
         for (int i = 0; i < levelNames.size(); i++) {
             sb.append(levelNames.get(i)).append(" hits ").append(hits.get(i)).append(", ");
         }
-        return sb.append(String.format(java.util.Locale.ROOT, "misses %d (hit rate %.1f%%), evictions %d", misses,
+        return sb.append(String.format(Locale.ROOT, "misses %d (hit rate %.1f%%), evictions %d", misses,
                 100 * hitRate(), evictions)).toString();
     }
 }

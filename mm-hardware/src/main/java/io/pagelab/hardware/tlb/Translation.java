@@ -1,5 +1,7 @@
 package io.pagelab.hardware.tlb;
 
+import io.pagelab.api.error.InvalidArgumentException;
+
 /**
  * One completed translation, packed in a {@code long}: what a page walk produces and a TLB entry
  * holds. The bits sit where they sit in a leaf page-table entry, so a learner reads it like a PTE:
@@ -82,7 +84,7 @@ public final class Translation {
                 return c;
             }
         }
-        throw new io.pagelab.api.error.InvalidArgumentException(String.format(
+        throw new InvalidArgumentException(String.format(
                 "page size %#x has no TLB size code: allowed are 0x1000, 0x200000, 0x40000000 and 0x400000", pageSize));
     }
 
