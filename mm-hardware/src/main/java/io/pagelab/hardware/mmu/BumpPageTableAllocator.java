@@ -72,7 +72,9 @@ public final class BumpPageTableAllocator implements PageTableAllocator {
                     "page-table pool [%#x, %#x) is exhausted: all %d frames are in use",
                     startPfn << 12, endPfn << 12, endPfn - startPfn));
         }
-        log.debug("page table frame allocated: pfn {}", Long.toHexString(pfn));
+        if (log.isDebugEnabled()) {
+            log.debug("page table frame allocated: pfn {}", Long.toHexString(pfn));
+        }
         return pfn;
     }
 
@@ -92,7 +94,9 @@ public final class BumpPageTableAllocator implements PageTableAllocator {
             freed = Arrays.copyOf(freed, freedCount * 2);
         }
         freed[freedCount++] = pfn;
-        log.debug("page table frame freed: pfn {}", Long.toHexString(pfn));
+        if (log.isDebugEnabled()) {
+            log.debug("page table frame freed: pfn {}", Long.toHexString(pfn));
+        }
     }
 
     /** Frames currently handed out and not given back. */

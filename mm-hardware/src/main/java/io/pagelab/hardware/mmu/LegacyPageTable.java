@@ -186,7 +186,9 @@ public final class LegacyPageTable implements PageTable {
             entryPas[d + 1] = fresh[i] + (long) paging.entrySize() * paging.index(va, d + 1);
         }
         write(entryPas[target], (pfn << 12) | leafBits(prot, target != paging.levels() - 1));
-        log.debug("{} map {} -> pfn {} ({} bytes, {})", name(), hex(va), hex(pfn), pageSize, prot);
+        if (log.isDebugEnabled()) {
+            log.debug("{} map {} -> pfn {} ({} bytes, {})", name(), hex(va), hex(pfn), pageSize, prot);
+        }
         if (user) {
             grantUser(entryPas, depth);
         }

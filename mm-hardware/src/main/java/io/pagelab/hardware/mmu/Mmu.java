@@ -194,7 +194,9 @@ public final class Mmu {
                 tlb.flushPcid(pcid);
             }
         }
-        log.debug("CR3 <- {} (PCID {}, {})", Long.toHexString(value), pcid, noFlush ? "no flush" : "flush");
+        if (log.isDebugEnabled()) {
+            log.debug("CR3 <- {} (PCID {}, {})", Long.toHexString(value), pcid, noFlush ? "no flush" : "flush");
+        }
     }
 
     // ---- TLB maintenance instructions ----

@@ -89,7 +89,7 @@ public final class X86PageTable implements PageTable {
         this.noExecute = b.noExecute;
         this.globalKernelPages = b.globalKernelPages;
         this.root = newTable();
-        log.debug("{} page table created: root {} at phys {}", mode, mode.top(), hex(root));
+        log.debug("{} page table created: root {} at phys {}", mode, mode.top(), Long.toHexString(root));
     }
 
     /** A builder for a table in {@code memory} whose table frames come from {@code allocator}. */
@@ -248,14 +248,18 @@ public final class X86PageTable implements PageTable {
         for (int i = 0; i < missing; i++) {
             int d = depth + i;
             memory.writeLong(entryPas[d], fresh[i] | tableBits(va, user));
-            log.debug("map {}: new {} table at phys {} linked from {}[{}]", hex(va), levels[d + 1], hex(fresh[i]),
-                    levels[d].entryName(), levels[d].index(va));
+            if (log.isDebugEnabled()) {
+                log.debug("map {}: new {} table at phys {} linked from {}[{}]", hex(va), levels[d + 1], hex(fresh[i]),
+                        levels[d].entryName(), levels[d].index(va));
+            }
             entryPas[d + 1] = fresh[i] + 8L * levels[d + 1].index(va);
         }
         long leaf = (pfn << 12) | leafBits(prot, target);
         memory.writeLong(entryPas[targetDepth], leaf);
-        log.debug("map {} -> pfn {} ({}, {}): {}", hex(va), hex(pfn), sizeName(pageSize), prot,
-                X86PageTableEntry.describe(leaf, target));
+        if (log.isDebugEnabled()) {
+            log.debug("map {} -> pfn {} ({}, {}): {}", hex(va), hex(pfn), sizeName(pageSize), prot,
+                    X86PageTableEntry.describe(leaf, target));
+        }
         if (user) {
             grantUser(entryPas, depth);
         }
@@ -273,7 +277,9 @@ public final class X86PageTable implements PageTable {
         long e = memory.readLong(entryPa);
         memory.writeLong(entryPa, 0);
         long pfn = X86PageTableEntry.pfn(e, leafLevel);
-        log.debug("unmap {}: cleared {} {} (pfn {})", hex(va), leafLevel.entryName(), hex(e), hex(pfn));
+        if (log.isDebugEnabled()) {
+            log.debug("unmap {}: cleared {} {} (pfn {})", hex(va), leafLevel.entryName(), hex(e), hex(pfn));
+        }
         return pfn;
     }
 
@@ -313,7 +319,9 @@ public final class X86PageTable implements PageTable {
                 | (level == PagingLevel.PT ? PAT : X86PageTableEntry.PAT_LARGE);
         long updated = (e & keep) | leafBits(prot, level);
         memory.writeLong(entryPa, updated);
-        log.debug("protect {} {}: {} -> {}", hex(va), prot, hex(e), hex(updated));
+        if (log.isDebugEnabled()) {
+            log.debug("protect {} {}: {} -> {}", hex(va), prot, hex(e), hex(updated));
+        }
         if (prot.isUser()) {
             long[] path = pathTo(va, depthOf(level));
             grantUser(path, depthOf(level));
@@ -467,7 +475,9 @@ public final class X86PageTable implements PageTable {
             }
         }
         freeTable(table);
-        log.debug("freed empty {} table at phys {}", level, hex(table));
+        if (log.isDebugEnabled()) {
+            log.debug("freed empty {} table at phys {}", level, hex(table));
+        }
     }
 
     private long newTable() {

@@ -164,7 +164,9 @@ public final class Tlb {
         }
         if (a.word[victim] != 0 && !(a.tag[victim] == vpn && Translation.sizeCode(a.word[victim]) == code)) {
             evictions++;
-            log.trace("{} evicts va {} pcid {}", level.name, Long.toHexString(a.tag[victim]), a.pcid[victim]);
+            if (log.isTraceEnabled()) {
+                log.trace("{} evicts vpn {} pcid {}", level.name, Long.toHexString(a.tag[victim]), a.pcid[victim]);
+            }
         }
         a.tag[victim] = vpn;
         a.pcid[victim] = pcid;
