@@ -7,6 +7,7 @@ import io.pagelab.api.error.InvalidArgumentException;
 import io.pagelab.api.error.MemoryCorruptionException;
 import io.pagelab.api.error.OutOfMemoryException;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +52,8 @@ public final class Slab {
     private final int objects;
     private long freelist;
     private int inuse;
+    private boolean frozen;
+    private final BitSet allocated = new BitSet();
 
     private Slab(KmemCache cache, long address, int order, int objects) {
         this.cache = cache;
@@ -161,6 +164,51 @@ public final class Slab {
         return freelist;
     }
 
+    /** slab-&gt;frozen: the slab is some CPU's active slab or on a per-CPU partial list. */
+    public boolean frozen() {
+        return frozen;
+    }
+
+    void setFrozen(boolean frozen) {
+        this.frozen = frozen;
+    }
+
+    /**
+     * get_freelist() / freeze_slab(): hands the whole freelist to a CPU (slab-&gt;freelist = NULL,
+     * inuse = objects: objects on a CPU freelist count as in use) and returns its head.
+     */
+    long takeFreelist() {
+        long head = freelist;
+        freelist = 0;
+        inuse = objects;
+        return head;
+    }
+
+    /**
+     * deactivate_slab(): the CPU gives back a chain of {@code count} free objects head .. tail; they
+     * go in front of the slab's own freelist (objects freed remotely meanwhile).
+     */
+    void putBackChain(long head, long tail, int count) {
+        if (count == 0) {
+            return;
+        }
+        cache.setFreepointer(tail, freelist);
+        freelist = head;
+        inuse -= count;
+    }
+
+    /** pagelab's own bookkeeping of handed-out objects (used by SlubCache's strict double-free check). */
+    boolean isAllocated(long object) {
+        return checkValidPointer(object) && object != 0 && allocated.get(objToIndex(object));
+    }
+
+    void markAllocated(long object, boolean value) {
+        if (object == 0 || !checkValidPointer(object)) {
+            return; // a forged freelist can hand out anything; only real objects are tracked
+        }
+        allocated.set((int) ((object - firstObject()) / cache.layout().size()), value);
+    }
+
     /** The first object's address: slab_address + red_left_pad (fixup_red_left). */
     public long firstObject() {
         return address + cache.layout().redLeftPad();
@@ -262,6 +310,7 @@ public final class Slab {
         long next = cache.getFreepointer(object);
         freelist = next;
         inuse++;
+        markAllocated(object, true);
         if (s.isDebug()) {
             int poisonSize = s.objectSize();
             if (s.storesOrigSize()) {
@@ -322,6 +371,7 @@ public final class Slab {
         cache.setFreepointer(object, freelist);
         freelist = object;
         inuse--;
+        markAllocated(object, false);
         log.debug("{}: free {} to slab {} (inuse {}/{})", s.name(), hex(object), hex(address), inuse, objects);
     }
 
