@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * Differs from Linux: a failed check throws ({@link MemoryCorruptionException},
  * {@link DoubleFreeException}) before anything changes, instead of restoring bytes and going on.
  * Freeing an address that is not an object of this slab always throws (Linux checks it only with
- * slub_debug=F).
+ * slub_debug=F), and so does a free to a slab with no object in use (where Linux's counter would
+ * underflow after an undetected double free).
  */
 public final class Slab {
     private static final Logger log = LoggerFactory.getLogger(Slab.class);
