@@ -140,6 +140,9 @@ public final class Arm64Descriptor {
     /** PAGE_EXECONLY: user execute-only (AP[1] clear: EL0 cannot read), used with Enhanced PAN = 0x0020000000000f83. */
     public static final long PAGE_EXECONLY = PAGE_DEFAULT | RDONLY | NG | PXN;
 
+    private static final String[] AP_NAMES = {
+        "00(EL1 rw, EL0 none)", "01(EL1 rw, EL0 rw)", "10(EL1 ro, EL0 none)", "11(EL1 ro, EL0 ro)"};
+
     private Arm64Descriptor() {
     }
 
@@ -246,9 +249,6 @@ public final class Arm64Descriptor {
         String what = level == Arm64Level.LEVEL3 ? "page" : level == Arm64Level.LEVEL2 ? "2M block" : "1G block";
         return sb.append(String.format(" -> %s at phys %#x (pfn %#x)", what, pa, pa >>> 12)).toString();
     }
-
-    private static final String[] AP_NAMES = {
-        "00(EL1 rw, EL0 none)", "01(EL1 rw, EL0 rw)", "10(EL1 ro, EL0 none)", "11(EL1 ro, EL0 ro)"};
 
     private static void flag(StringBuilder sb, long d, long bit, String name) {
         if ((d & bit) != 0) {

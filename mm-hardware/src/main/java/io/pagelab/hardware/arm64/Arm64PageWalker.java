@@ -54,6 +54,15 @@ import java.util.Optional;
  */
 public final class Arm64PageWalker {
     private static final Arm64Level[] LEVELS = Arm64Level.values();
+    // what a leaf allows, as bits (see rights())
+    private static final int EL0_READ = 1;
+    private static final int EL0_WRITE = 1 << 1;
+    private static final int EL0_EXEC = 1 << 2;
+    private static final int EL1_READ = 1 << 3;
+    private static final int EL1_WRITE = 1 << 4;
+    private static final int EL1_EXEC = 1 << 5;
+    /** The write is allowed only through DBM: the CPU clears AP[2] (hardware dirty). */
+    private static final int DIRTY_ON_WRITE = 1 << 6;
 
     private final PhysicalMemory memory;
 
@@ -154,15 +163,6 @@ public final class Arm64PageWalker {
         throw new AssertionError("a walk always ends at a leaf or a fault");
     }
 
-    private static final int EL0_READ = 1;
-    private static final int EL0_WRITE = 1 << 1;
-    private static final int EL0_EXEC = 1 << 2;
-    private static final int EL1_READ = 1 << 3;
-    private static final int EL1_WRITE = 1 << 4;
-    private static final int EL1_EXEC = 1 << 5;
-    /** The write is allowed only through DBM: the CPU clears AP[2] (hardware dirty). */
-    private static final int DIRTY_ON_WRITE = 1 << 6;
-
     /** What the leaf {@code d} under tables with {@code tableAttrs} allows, as the bits above. */
     private static int rights(long d, long tableAttrs, Arm64CpuState cpu) {
         boolean el0Access = (d & USER) != 0 && (tableAttrs & AP_TABLE_NO_EL0) == 0;
@@ -185,7 +185,7 @@ public final class Arm64PageWalker {
         if ((d & PXN) == 0 && (tableAttrs & PXN_TABLE) == 0 && !el0Writable) {
             r |= EL1_EXEC;
         }
-        if (viaDbm && readOnly) {
+        if (viaDbm) {
             r |= DIRTY_ON_WRITE;
         }
         return r;
