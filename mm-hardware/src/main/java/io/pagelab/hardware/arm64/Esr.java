@@ -95,7 +95,10 @@ public final class Esr {
         }
     }
 
-    /** The name fault_info[] gives this status code, for example "level 3 permission fault". */
+    /**
+     * The name fault_info[] gives this status code, for example "level 3 permission fault", for
+     * the sixteen codes a translation produces (0x00-0x0f).
+     */
     public static String faultName(int fsc) {
         int level = fsc & 3;
         switch (fsc & ~3) {
@@ -108,7 +111,7 @@ public final class Esr {
             case FSC_PERMISSION:
                 return "level " + level + " permission fault";
             default:
-                return "unknown " + fsc;
+                return String.format("fault status code 0x%02x (not produced by pagelab's walk)", fsc);
         }
     }
 }
