@@ -13,7 +13,6 @@ import static io.pagelab.hardware.arm64.Arm64Descriptor.SH_INNER;
 import static io.pagelab.hardware.arm64.Arm64Descriptor.SH_MASK;
 import static io.pagelab.hardware.arm64.Arm64Descriptor.SOFTWARE_MASK;
 import static io.pagelab.hardware.arm64.Arm64Descriptor.SW_DIRTY;
-import static io.pagelab.hardware.arm64.Arm64Descriptor.TYPE_BIT;
 import static io.pagelab.hardware.arm64.Arm64Descriptor.TYPE_BLOCK;
 import static io.pagelab.hardware.arm64.Arm64Descriptor.TYPE_PAGE;
 import static io.pagelab.hardware.arm64.Arm64Descriptor.TYPE_TABLE;

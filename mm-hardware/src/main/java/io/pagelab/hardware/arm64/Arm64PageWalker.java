@@ -105,6 +105,8 @@ public final class Arm64PageWalker {
     /** The walk; on a fault, {@code fault[0]} is set and the result is {@link PageTable#NOT_MAPPED}. */
     private long walk(long ttbr0, long ttbr1, long va, Access access, Arm64CpuState cpu, List<Arm64WalkStep> steps,
             Arm64Fault[] fault) {
+        Objects.requireNonNull(access, "access");
+        Objects.requireNonNull(cpu, "cpu");
         boolean instruction = access == Access.EXECUTE;
         boolean write = access == Access.WRITE;
         boolean el0 = cpu.el0();

@@ -70,7 +70,7 @@ public record Arm64VirtualAddress(long va, boolean ttbr1, int l0, int l1, int l2
         return isInRange(va);
     }
 
-    /** For example {@code 0x0000aaaab2c3d4e5 = TTBR0 | L0 341 | L1 170 | L2 405 | L3 61 | offset 0x4e5}. */
+    /** For example {@code 0x0000ffffb7e1d123 = TTBR0 | L0 511 | L1 510 | L2 447 | L3 29 | offset 0x123}. */
     @Override
     public String toString() {
         return String.format("%#018x = %s | L0 %d | L1 %d | L2 %d | L3 %d | offset %#x", va,

@@ -91,6 +91,8 @@ public final class RiscvPageWalker {
 
     private long walk(long satp, long va, Access access, RiscvCpuState cpu, List<RiscvWalkStep> steps,
             RiscvFault[] fault) {
+        Objects.requireNonNull(access, "access");
+        Objects.requireNonNull(cpu, "cpu");
         SvMode mode = modeOf(satp);
         if (mode == null) {
             return va;

@@ -1,10 +1,12 @@
 package io.pagelab.hardware.arm64;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.pagelab.api.PageTable;
 import io.pagelab.api.Prot;
+import io.pagelab.api.error.InvalidArgumentException;
 import io.pagelab.api.error.PageFault;
 import io.pagelab.hardware.firmware.SampleFirmware;
 import io.pagelab.hardware.mmu.Access;
@@ -324,6 +326,13 @@ class Arm64PageWalkerTest {
         ram.writeLong(l3, ram.readLong(l3) | Arm64Descriptor.RDONLY); // AP 11: read-only at EL0
         assertThat(walker.translate(plain.ttbr0(0), plain.ttbr1(), USER_PAGE, Access.EXECUTE, kernel.withPan(false)))
                 .isEqualTo(0x777000L);
+    }
+
+    @Test
+    void aPhysicalAddressSizeTcrCannotEncodeIsRefused() {
+        assertThatThrownBy(() -> kernel.withPhysicalAddressBits(52)).isInstanceOf(InvalidArgumentException.class)
+                .hasMessage("physical-address size 52 bits is not allowed: TCR_EL1.IPS encodes 32, 36, 40, 42, 44 or 48"
+                        + " (52 needs FEAT_LPA2, not modelled)");
     }
 
     // ---- the trace ----

@@ -1,9 +1,11 @@
 package io.pagelab.hardware.riscv;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.pagelab.api.Prot;
+import io.pagelab.api.error.InvalidArgumentException;
 import io.pagelab.api.error.PageFault;
 import io.pagelab.hardware.firmware.SampleFirmware;
 import io.pagelab.hardware.mmu.Access;
@@ -49,6 +51,14 @@ class RiscvPageWalkerTest {
     @Test
     void bareModeIsTheIdentity() {
         assertThat(walker.translate(0, 0x80001234L, Access.READ, kernel)).isEqualTo(0x80001234L);
+    }
+
+    @Test
+    void anUnsupportedSatpModeIsRefusedByName() {
+        // MODE 10 is Sv57, not modelled
+        assertThatThrownBy(() -> walker.translate(10L << 60, 0, Access.READ, kernel))
+                .isInstanceOf(InvalidArgumentException.class)
+                .hasMessage("satp.MODE 10 is not supported: allowed are 0 (Bare), 8 (Sv39), 9 (Sv48)");
     }
 
     @Test
