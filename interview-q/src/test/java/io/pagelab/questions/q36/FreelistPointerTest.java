@@ -10,6 +10,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.LongUnaryOperator;
+import org.assertj.core.presentation.Representation;
+import org.assertj.core.presentation.StandardRepresentation;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -44,6 +46,14 @@ class FreelistPointerTest {
     static final long STORED_AT_OBJ1 = 0x0108503dfb63436aL;
     static final long STORED_AT_OBJ2 = 0x3ef7d8bdffc283eaL;
 
+    /** Failure messages show addresses and stored words in hex, as the kernel prints them. */
+    static final Representation HEX = new StandardRepresentation() {
+        @Override
+        protected String toStringOf(Long value) {
+            return String.format("%#018x", value);
+        }
+    };
+
     /** Simulated memory: reading an address nobody wrote faults as the kernel would. */
     static LongUnaryOperator memory(Map<Long, Long> words) {
         return addr -> {
@@ -68,12 +78,12 @@ class FreelistPointerTest {
     @Hint("swab is the 64-bit byte swap (__swab64): the lowest byte becomes the highest. Long has a "
             + "method for it, or shift and mask 8 bits at a time.")
     void swabReversesTheEightBytes() {
-        assertThat(FreelistPointer.swab(0x0102030405060708L)).as("swab(0x0102030405060708)")
+        assertThat(FreelistPointer.swab(0x0102030405060708L)).withRepresentation(HEX).as("swab(0x0102030405060708)")
                 .isEqualTo(0x0807060504030201L);
         // the storage address of OBJ0's link: bytes ff ff 88 80 04 a1 c0 20 read backwards
-        assertThat(FreelistPointer.swab(0xffff888004a1c020L)).as("swab(0xffff888004a1c020)")
+        assertThat(FreelistPointer.swab(0xffff888004a1c020L)).withRepresentation(HEX).as("swab(0xffff888004a1c020)")
                 .isEqualTo(0x20c0a1048088ffffL);
-        assertThat(FreelistPointer.swab(0x80L)).as("swab(0x80): the sign bit is not smeared")
+        assertThat(FreelistPointer.swab(0x80L)).withRepresentation(HEX).as("swab(0x80): the sign bit is not smeared")
                 .isEqualTo(0x8000000000000000L);
     }
 
@@ -82,10 +92,10 @@ class FreelistPointerTest {
     @Hint("encode = ptr ^ s->random ^ swab(ptr_addr), where ptr_addr is the address the word is "
             + "stored at (object + s->offset), not the object and not the pointer itself.")
     void encodeGivesTheHandComputedStoredWords() {
-        assertThat(FreelistPointer.encode(OBJ1, OBJ0 + OFFSET, RANDOM))
-                .as("word stored in OBJ0 for next = OBJ1 (hand-computed in the class comment)")
+        assertThat(FreelistPointer.encode(OBJ1, OBJ0 + OFFSET, RANDOM)).withRepresentation(HEX)
+                .as("word stored in OBJ0 for next = OBJ1 (worked out by hand in the grader)")
                 .isEqualTo(STORED_AT_OBJ0);
-        assertThat(FreelistPointer.encode(OBJ2, OBJ1 + OFFSET, RANDOM))
+        assertThat(FreelistPointer.encode(OBJ2, OBJ1 + OFFSET, RANDOM)).withRepresentation(HEX)
                 .as("word stored in OBJ1 for next = OBJ2")
                 .isEqualTo(STORED_AT_OBJ1);
     }
@@ -101,15 +111,17 @@ class FreelistPointerTest {
             long ptrAddr = rng.nextLong();
             long random = rng.nextLong();
             long stored = FreelistPointer.encode(ptr, ptrAddr, random);
-            assertThat(FreelistPointer.decode(stored, ptrAddr, random))
+            assertThat(FreelistPointer.decode(stored, ptrAddr, random)).withRepresentation(HEX)
                     .as("decode(encode(%#x)) at %#x with random %#x (seed %d, draw %d)", ptr, ptrAddr, random, seed, i)
                     .isEqualTo(ptr);
             if (random != FreelistPointer.swab(ptrAddr)) {
-                assertThat(stored).as("stored word of %#x must not be the raw pointer (seed %d, draw %d)", ptr, seed, i)
+                assertThat(stored).withRepresentation(HEX)
+                        .as("stored word of %#x must not be the raw pointer (seed %d, draw %d)", ptr, seed, i)
                         .isNotEqualTo(ptr);
             }
         }
-        assertThat(FreelistPointer.decode(STORED_AT_OBJ1, OBJ1 + OFFSET, RANDOM)).as("decode of OBJ1's word")
+        assertThat(FreelistPointer.decode(STORED_AT_OBJ1, OBJ1 + OFFSET, RANDOM)).withRepresentation(HEX)
+                .as("decode of OBJ1's word")
                 .isEqualTo(OBJ2);
     }
 
@@ -119,9 +131,11 @@ class FreelistPointerTest {
             + "Only the decoded pointer is 0.")
     void nullIsStoredAsANonZeroWordAndDecodesBackToNull() {
         // OBJ2's link at 0xffff888004a1c0a0: 0 ^ 0x9e3779b97f4a7c15 ^ 0xa0c0a1048088ffff
-        assertThat(FreelistPointer.encode(0, OBJ2 + OFFSET, RANDOM)).as("stored word for NULL in OBJ2")
+        assertThat(FreelistPointer.encode(0, OBJ2 + OFFSET, RANDOM)).withRepresentation(HEX)
+                .as("stored word for NULL in OBJ2")
                 .isEqualTo(STORED_AT_OBJ2);
-        assertThat(FreelistPointer.decode(STORED_AT_OBJ2, OBJ2 + OFFSET, RANDOM)).as("decoded end of list")
+        assertThat(FreelistPointer.decode(STORED_AT_OBJ2, OBJ2 + OFFSET, RANDOM)).withRepresentation(HEX)
+                .as("decoded end of list")
                 .isZero();
     }
 
@@ -131,11 +145,12 @@ class FreelistPointerTest {
             + "in another slot or in another cache.")
     void theSamePointerIsStoredDifferentlyInAnotherSlotOrCache() {
         // OBJ1 stored in OBJ2's slot: 0xffff888004a1c040 ^ 0x9e3779b97f4a7c15 ^ 0xa0c0a1048088ffff
-        assertThat(FreelistPointer.encode(OBJ1, OBJ2 + OFFSET, RANDOM)).as("OBJ1 stored in OBJ2's slot")
+        assertThat(FreelistPointer.encode(OBJ1, OBJ2 + OFFSET, RANDOM)).withRepresentation(HEX)
+                .as("OBJ1 stored in OBJ2's slot")
                 .isEqualTo(0xc108503dfb6343aaL);
         // another cache with s->random = 0x0123456789abcdef:
         // 0xffff888004a1c040 ^ 0x0123456789abcdef ^ 0x20c0a1048088ffff = 0xde1c6ce30d82f250
-        assertThat(FreelistPointer.encode(OBJ1, OBJ0 + OFFSET, 0x0123456789abcdefL))
+        assertThat(FreelistPointer.encode(OBJ1, OBJ0 + OFFSET, 0x0123456789abcdefL)).withRepresentation(HEX)
                 .as("OBJ1 stored in OBJ0's slot by a cache with another secret")
                 .isEqualTo(0xde1c6ce30d82f250L);
     }
@@ -145,13 +160,13 @@ class FreelistPointerTest {
     @Hint("Walk like get_freepointer(): read the word at object + s->offset, decode it with that same "
             + "address, and stop when the DECODED pointer is 0, not when the stored word is 0.")
     void walkingTheFreelistDecodesEachLinkAndStopsAtTheEncodedNull() {
-        assertThat(FreelistPointer.freelist(memory(threeObjectSlab()), OBJ0, OFFSET, RANDOM))
+        assertThat(FreelistPointer.freelist(memory(threeObjectSlab()), OBJ0, OFFSET, RANDOM)).withRepresentation(HEX)
                 .as("free objects of the three-object list from OBJ0")
                 .containsExactly(OBJ0, OBJ1, OBJ2);
-        assertThat(FreelistPointer.freelist(memory(threeObjectSlab()), OBJ1, OFFSET, RANDOM))
+        assertThat(FreelistPointer.freelist(memory(threeObjectSlab()), OBJ1, OFFSET, RANDOM)).withRepresentation(HEX)
                 .as("free objects from OBJ1")
                 .containsExactly(OBJ1, OBJ2);
-        assertThat(FreelistPointer.freelist(memory(Map.of()), 0, OFFSET, RANDOM))
+        assertThat(FreelistPointer.freelist(memory(Map.of()), 0, OFFSET, RANDOM)).withRepresentation(HEX)
                 .as("an empty freelist (head 0) reads no memory")
                 .isEmpty();
     }
@@ -165,7 +180,8 @@ class FreelistPointerTest {
         // decode: 0xffff888004a1d000 ^ 0xbef7d8bdffc283ea (RANDOM ^ swab of OBJ0's link address)
         long garbage = FreelistPointer.decode(target, OBJ0 + OFFSET, RANDOM);
 
-        assertThat(garbage).as("what the forged word in OBJ0 decodes to").isEqualTo(0x4108503dfb6353eaL);
+        assertThat(garbage).withRepresentation(HEX)
+                .as("what the forged word in OBJ0 decodes to").isEqualTo(0x4108503dfb6353eaL);
         // x86-64 canonical: bits 63..47 all equal; 0x4108... has them mixed, so using it faults
         long top = garbage >> 47;
         assertThat(top == 0 || top == -1).as("%#x is canonical", garbage).isFalse();

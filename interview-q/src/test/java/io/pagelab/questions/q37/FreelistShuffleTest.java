@@ -12,6 +12,8 @@ import java.util.Deque;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.IntUnaryOperator;
+import org.assertj.core.presentation.Representation;
+import org.assertj.core.presentation.StandardRepresentation;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -31,6 +33,14 @@ import org.junit.jupiter.api.Test;
 class FreelistShuffleTest {
 
     static final long SLAB = 0xffff888004a1c000L;
+
+    /** Failure messages show addresses and stored words in hex, as the kernel prints them. */
+    static final Representation HEX = new StandardRepresentation() {
+        @Override
+        protected String toStringOf(Long value) {
+            return String.format("%#018x", value);
+        }
+    };
 
     /**
      * Draws for n = 8, asked with bounds 8, 7, 6, 5, 4, 3, 2. By hand, list = [0 1 2 3 4 5 6 7]:
@@ -65,8 +75,8 @@ class FreelistShuffleTest {
             }
             int d = draws.poll();
             if (d >= bound) {
-                throw new AssertionError("get_random_u32_below(" + bound + ") was asked where the kernel asks for a "
-                        + "smaller bound: scripted draw " + d + " does not fit (bounds asked so far " + bounds + ")");
+                throw new AssertionError("get_random_u32_below(" + bound + ") cannot return the scripted draw " + d
+                        + ": the kernel asks a different bound at this point (bounds asked so far " + bounds + ")");
             }
             return d;
         }
@@ -135,7 +145,7 @@ class FreelistShuffleTest {
         long[] freelist = FreelistShuffle.shuffleFreelist(SLAB, kmalloc512Seq(), 8, 512, rng);
 
         // pos 5: indices [5]=0 [6]=6 [7]=3, wrap, [0]=5 [1]=7 [2]=2 [3]=1 [4]=4
-        assertThat(freelist).as("kmalloc-512 slab freelist from start position 5")
+        assertThat(freelist).withRepresentation(HEX).as("kmalloc-512 slab freelist from start position 5")
                 .containsExactly(addresses(SLAB, 512, 0, 6, 3, 5, 7, 2, 1, 4));
         assertThat(rng.bounds).as("bounds asked: one start position below 8").containsExactly(8);
     }
@@ -152,7 +162,7 @@ class FreelistShuffleTest {
         long[] freelist = FreelistShuffle.shuffleFreelist(SLAB, seq, 4, 1024, rng);
 
         // page_limit = 4 * 1024; from pos 5: 0 keep, 6 skip, 3 keep, wrap, 5 skip, 7 skip, 2 keep, 1 keep
-        assertThat(freelist).as("order-0 fallback slab of kmalloc-1k from start position 5")
+        assertThat(freelist).withRepresentation(HEX).as("order-0 fallback slab of kmalloc-1k from start position 5")
                 .containsExactly(addresses(SLAB, 1024, 0, 3, 2, 1));
         assertThat(rng.bounds).as("bounds asked: the start is drawn below oo_objects = 8, not 4").containsExactly(8);
     }
@@ -167,10 +177,10 @@ class FreelistShuffleTest {
         assertThat(FreelistShuffle.randomSeq(1, 8192, none)).as("random_seq of a 1-object cache").isEmpty();
         // kmalloc-4k (1 CPU): s->oo order 3 holds 8 objects, the fallback s->min order 0 only 1
         int[] seq4k = {5 * 4096, 7 * 4096, 2 * 4096, 4096, 4 * 4096, 0, 6 * 4096, 3 * 4096};
-        assertThat(FreelistShuffle.shuffleFreelist(SLAB, seq4k, 1, 4096, none))
+        assertThat(FreelistShuffle.shuffleFreelist(SLAB, seq4k, 1, 4096, none)).withRepresentation(HEX)
                 .as("a one-object fallback slab of kmalloc-4k").containsExactly(SLAB);
         // a cache created before the random pool was ready has no random_seq
-        assertThat(FreelistShuffle.shuffleFreelist(SLAB, new int[0], 4, 1024, none))
+        assertThat(FreelistShuffle.shuffleFreelist(SLAB, new int[0], 4, 1024, none)).withRepresentation(HEX)
                 .as("a 4-object slab of a cache without random_seq").containsExactly(addresses(SLAB, 1024, 0, 1, 2, 3));
         assertThat(none.bounds).as("random numbers drawn").isEmpty();
     }
@@ -180,16 +190,16 @@ class FreelistShuffleTest {
     @Hint("One permutation per cache: every slab walks the same cycle, only the start differs.")
     void everySlabWalksTheSameCycleFromItsOwnStart() {
         // start 0 reads the permutation as it is; start 7 begins with its last entry
-        assertThat(FreelistShuffle.shuffleFreelist(SLAB, kmalloc512Seq(), 8, 512, new Script(0)))
+        assertThat(FreelistShuffle.shuffleFreelist(SLAB, kmalloc512Seq(), 8, 512, new Script(0))).withRepresentation(HEX)
                 .as("freelist from start position 0").containsExactly(addresses(SLAB, 512, 5, 7, 2, 1, 4, 0, 6, 3));
-        assertThat(FreelistShuffle.shuffleFreelist(SLAB, kmalloc512Seq(), 8, 512, new Script(7)))
+        assertThat(FreelistShuffle.shuffleFreelist(SLAB, kmalloc512Seq(), 8, 512, new Script(7))).withRepresentation(HEX)
                 .as("freelist from start position 7").containsExactly(addresses(SLAB, 512, 3, 5, 7, 2, 1, 4, 0, 6));
         for (int pos = 0; pos < 8; pos++) {
             int[] rotated = new int[8];
             for (int i = 0; i < 8; i++) {
                 rotated[i] = PERMUTATION_8[(pos + i) % 8];
             }
-            assertThat(FreelistShuffle.shuffleFreelist(SLAB, kmalloc512Seq(), 8, 512, new Script(pos)))
+            assertThat(FreelistShuffle.shuffleFreelist(SLAB, kmalloc512Seq(), 8, 512, new Script(pos))).withRepresentation(HEX)
                     .as("freelist from start position %d is the permutation rotated by %d", pos, pos)
                     .containsExactly(addresses(SLAB, 512, rotated));
         }
