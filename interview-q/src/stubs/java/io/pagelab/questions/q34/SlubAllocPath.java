@@ -52,6 +52,10 @@ public final class SlubAllocPath {
 
     /** One allocation: the object's address and where it came from. */
     public record Allocation(long object, Source source) {
+        @Override
+        public String toString() {
+            return String.format("%#x from %s", object, source);
+        }
     }
 
     /** A slab: a name for messages, and its own freelist (slab->freelist), head first. */
