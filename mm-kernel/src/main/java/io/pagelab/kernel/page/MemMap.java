@@ -316,17 +316,19 @@ public final class MemMap {
     }
 
     /**
-     * The first loop of {@code __free_pages_core()}: for {@code nrPages} frames from {@code pfn},
-     * {@code __ClearPageReserved()} and {@code set_page_count(page, 0)}. The range stays inside
-     * one section, as a block of at most MAX_ORDER_NR_PAGES does.
+     * The first loop of {@code __free_pages_core()} for {@code nrPages} frames from {@code pfn}:
+     * {@code __ClearPageReserved()} and {@code set_page_count(page, 0)}, and the frames become
+     * {@link FrameState#TAIL}s of the block the buddy allocator is about to receive (it marks the
+     * head itself). The range stays inside one section, as a block of at most MAX_ORDER_NR_PAGES does.
      */
-    public void clearReservedAndRefcount(long pfn, int nrPages) {
+    public void releaseToBuddy(long pfn, int nrPages) {
         MemSection s = section(pfn);
         int from = index(pfn);
         InvalidArgumentException.check(nrPages >= 0 && from + nrPages <= PAGES_PER_SECTION,
                 "%s pages from frame %s of a section cross its end (%s frames per section)", nrPages, from,
                 PAGES_PER_SECTION);
         Arrays.fill(s.refcount, from, from + nrPages, 0);
+        Arrays.fill(s.state, from, from + nrPages, (byte) FrameState.TAIL);
         short[] f = s.flags;
         for (int i = from; i < from + nrPages; i++) {
             f[i] = (short) (f[i] & ~PageFlags.PG_RESERVED);

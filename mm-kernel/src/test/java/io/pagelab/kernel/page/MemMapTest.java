@@ -96,15 +96,17 @@ class MemMapTest {
     }
 
     @Test
-    void clearingReservedAndRefcountTouchesOnlyTheRange() {
+    void releasingToTheBuddyAllocatorTouchesOnlyTheRange() {
         MemMap m = twoSections();
         m.setFlag(0x400, PageFlags.PG_DIRTY);
-        m.clearReservedAndRefcount(0x400, 4);
+        m.releaseToBuddy(0x400, 4);
         assertThat(m.flags(0x400)).isEqualTo(PageFlags.PG_DIRTY);
+        assertThat(m.state(0x403)).isEqualTo(FrameState.TAIL);
+        assertThat(m.state(0x404)).isEqualTo(FrameState.RESERVED);
         assertThat(m.refcount(0x403)).isZero();
         assertThat(m.refcount(0x404)).isEqualTo(1);
         assertThat(m.testFlag(0x404, PageFlags.PG_RESERVED)).isTrue();
-        assertThatThrownBy(() -> m.clearReservedAndRefcount(0x7ffe, 4)).isInstanceOf(InvalidArgumentException.class);
+        assertThatThrownBy(() -> m.releaseToBuddy(0x7ffe, 4)).isInstanceOf(InvalidArgumentException.class);
     }
 
     @Test
