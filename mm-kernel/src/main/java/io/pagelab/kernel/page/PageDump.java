@@ -29,9 +29,9 @@ public final class PageDump {
     public static String dumpPage(MemMap memMap, long pfn, int zoneIndex, String reason) {
         int flags = memMap.flags(pfn);
         String names = PageFlags.names(flags);
-        return String.format(Locale.ROOT, "page: refcount:%d mapcount:%d mapping:0000000000000000 index:0x0 pfn:%#x%n"
-                + "flags: %#x(%szone=%d)%n"
-                + "page_type: %s%n"
+        return String.format(Locale.ROOT, "page: refcount:%d mapcount:%d mapping:0000000000000000 index:0x0 pfn:%#x\n"
+                + "flags: %#x(%szone=%d)\n"
+                + "page_type: %s\n"
                 + "page dumped because: %s",
                 memMap.refcount(pfn), memMap.mapcount(pfn), pfn, flags, names.isEmpty() ? "" : names + "|", zoneIndex,
                 FrameState.describe(memMap.state(pfn)), reason);
@@ -39,7 +39,7 @@ public final class PageDump {
 
     /** {@code bad_page(page, reason)}: the BUG line and the dump. */
     public static String badPage(MemMap memMap, long pfn, int zoneIndex, String reason) {
-        return String.format(Locale.ROOT, "BUG: Bad page state in process %s  pfn:%05x%n", COMM, pfn)
+        return String.format(Locale.ROOT, "BUG: Bad page state in process %s  pfn:%05x\n", COMM, pfn)
                 + dumpPage(memMap, pfn, zoneIndex, reason);
     }
 }
