@@ -551,14 +551,10 @@ public final class BuddyAllocator implements PageAllocator {
 
     /** {@code prep_new_page()}: check_new_pages(), post_alloc_hook(), prep_compound_page(). */
     private void prepNewPage(long pfn, int order, int gfp) {
-        int n = 1 << order;
-        for (int i = 0; i < n; i++) {
-            long p = pfn + i;
-            if (memMap.flags(p) != 0 || memMap.refcount(p) != 0 || memMap.mapcount(p) != 0
-                    || memMap.state(p) != FrameState.TAIL) {
-                throw new IllegalStateException(PageDump.badPage(memMap, p, zoneOf(p).type().ordinal(),
-                        "PAGE_FLAGS_CHECK_AT_PREP flag(s) set or page in use while on a free list"));
-            }
+        long bad = memMap.firstUncleanTail(pfn, 1 << order);
+        if (bad >= 0) {
+            throw new IllegalStateException(PageDump.badPage(memMap, bad, zoneOf(bad).type().ordinal(),
+                    "PAGE_FLAGS_CHECK_AT_PREP flag(s) set or page in use while on a free list"));
         }
         memMap.setState(pfn, FrameState.allocated(order));
         memMap.setRefcount(pfn, 1);
@@ -668,12 +664,7 @@ public final class BuddyAllocator implements PageAllocator {
 
     /** {@code free_pages_prepare()} (flags cleared) and {@code __free_pages_ok()}. */
     private void freePagesOk(Zone zone, long pfn, int order) {
-        long n = 1L << order;
-        for (long i = 0; i < n; i++) {
-            if (memMap.flags(pfn + i) != 0) {
-                memMap.setFlags(pfn + i, 0);
-            }
-        }
+        memMap.clearFlags(pfn, 1 << order);
         int mt = memMap.pageblockMigratetype(pfn);
         zone.freeOnePage(pfn, order, mt, false);
         pgfree++;
@@ -721,15 +712,20 @@ public final class BuddyAllocator implements PageAllocator {
         if (ref > 1) {
             // only a reference is dropped; a non-compound block gives back all but its first page now
             if (!memMap.testFlag(pfn, PageFlags.PG_HEAD)) {
-                for (long i = 1; i < (1L << order); i++) {
-                    checkPageFree(pfn + i, zoneIdx, false);
-                }
+                checkTailsFree(pfn, order, zoneIdx);
             }
             return;
         }
         checkPageFree(pfn, zoneIdx, true);
-        for (long i = 1; i < (1L << order); i++) {
-            checkPageFree(pfn + i, zoneIdx, false);
+        checkTailsFree(pfn, order, zoneIdx);
+    }
+
+    private void checkTailsFree(long pfn, int order, int zoneIdx) {
+        if (order > 0) {
+            long bad = memMap.firstBadForFree(pfn + 1, (1 << order) - 1, PageFlags.PAGE_FLAGS_CHECK_AT_FREE);
+            if (bad >= 0) {
+                checkPageFree(bad, zoneIdx, false);
+            }
         }
     }
 

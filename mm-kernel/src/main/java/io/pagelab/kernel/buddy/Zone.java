@@ -267,11 +267,11 @@ public final class Zone {
     }
 
     private void setPrev(long pfn, int prev) {
-        memMap.setPairLinks(pfn, pack(prev, nextOf(memMap.pairLinks(pfn))));
+        memMap.setPairPrev(pfn, prev);
     }
 
     private void setNext(long pfn, int next) {
-        memMap.setPairLinks(pfn, pack(prevOf(memMap.pairLinks(pfn)), next));
+        memMap.setPairNext(pfn, next);
     }
 
     /** {@code add_to_free_list()} ({@code list_add}) or {@code add_to_free_list_tail()}. */

@@ -128,16 +128,13 @@ public final class MemMap {
     }
 
     private MemSection sectionOrNull(long pfn) {
-        if (pfn < 0) {
-            return null;
-        }
         long nr = pfn >>> PFN_SECTION_SHIFT;
-        long r = nr / SECTIONS_PER_ROOT;
-        if (r >= roots.length) {
+        long r = nr >>> 8; // SECTIONS_PER_ROOT = 256
+        if (pfn < 0 || r >= roots.length) {
             return null;
         }
         MemSection[] root = roots[(int) r];
-        return root == null ? null : root[(int) (nr % SECTIONS_PER_ROOT)];
+        return root == null ? null : root[(int) (nr & (SECTIONS_PER_ROOT - 1))];
     }
 
     private MemSection section(long pfn) {
@@ -220,6 +217,20 @@ public final class MemMap {
     /** Sets the free-list link slot of the frame's pair. */
     public void setPairLinks(long pfn, long links) {
         section(pfn).links[index(pfn) >>> 1] = links;
+    }
+
+    /** Replaces the high 32 bits ("previous") of the pair's link slot. */
+    public void setPairPrev(long pfn, int prev) {
+        long[] l = section(pfn).links;
+        int i = index(pfn) >>> 1;
+        l[i] = ((long) prev << 32) | (l[i] & 0xffffffffL);
+    }
+
+    /** Replaces the low 32 bits ("next") of the pair's link slot. */
+    public void setPairNext(long pfn, int next) {
+        long[] l = section(pfn).links;
+        int i = index(pfn) >>> 1;
+        l[i] = (l[i] & 0xffffffff00000000L) | (next & 0xffffffffL);
     }
 
     /** {@code get_pageblock_migratetype()}: the migratetype id (0..5) of the frame's pageblock. */
@@ -333,6 +344,54 @@ public final class MemMap {
         for (int i = from; i < from + nrPages; i++) {
             f[i] = (short) (f[i] & ~PageFlags.PG_RESERVED);
         }
+    }
+
+    /**
+     * The first of {@code n} frames from {@code pfn} (inside one section) that is not a clean free
+     * tail: state {@link FrameState#TAIL}, no flags, refcount 0, unmapped ({@code check_new_pages()});
+     * -1 when all are clean.
+     */
+    public long firstUncleanTail(long pfn, int n) {
+        MemSection s = section(pfn);
+        int from = index(pfn);
+        checkRange(from, n);
+        for (int i = from; i < from + n; i++) {
+            if (s.state[i] != (byte) FrameState.TAIL || s.flags[i] != 0 || s.refcount[i] != 0
+                    || (s.mapcount != null && s.mapcount[i] != 0)) {
+                return pfn + (i - from);
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * The first of {@code n} frames from {@code pfn} (inside one section) that a free would call bad:
+     * mapped, with a non-zero refcount, or with a {@code checkFlags} flag ({@code free_page_is_bad()});
+     * -1 when none.
+     */
+    public long firstBadForFree(long pfn, int n, int checkFlags) {
+        MemSection s = section(pfn);
+        int from = index(pfn);
+        checkRange(from, n);
+        for (int i = from; i < from + n; i++) {
+            if (s.refcount[i] != 0 || (s.flags[i] & checkFlags) != 0 || (s.mapcount != null && s.mapcount[i] != 0)) {
+                return pfn + (i - from);
+            }
+        }
+        return -1;
+    }
+
+    /** {@code page->flags &= ~PAGE_FLAGS_CHECK_AT_PREP} for {@code n} frames from {@code pfn} (one section). */
+    public void clearFlags(long pfn, int n) {
+        MemSection s = section(pfn);
+        int from = index(pfn);
+        checkRange(from, n);
+        Arrays.fill(s.flags, from, from + n, (short) 0);
+    }
+
+    private static void checkRange(int from, int n) {
+        InvalidArgumentException.check(n >= 0 && from + n <= PAGES_PER_SECTION,
+                "%s frames from frame %s of a section cross its end (%s frames per section)", n, from, PAGES_PER_SECTION);
     }
 
     /** What the memmap costs on the Java heap, by owner (see the class diagram). */
