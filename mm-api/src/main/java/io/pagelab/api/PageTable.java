@@ -1,5 +1,6 @@
 package io.pagelab.api;
 
+import io.pagelab.api.error.InvalidArgumentException;
 import java.util.Optional;
 
 /**
@@ -19,8 +20,15 @@ import java.util.Optional;
  *       {@link io.pagelab.api.error.InvalidArgumentException}: unmap first. Nothing changes.</li>
  *   <li>{@link #translate(long)} finds the physical address for any byte of a mapped page, and
  *       {@link #NOT_MAPPED} otherwise. It ignores {@link Prot}: checking access rights is the
- *       MMU's job.</li>
+ *       MMU's job. A page mapped with {@link Prot#NONE} is still mapped (Linux keeps PROT_NONE
+ *       pages in the page table, only the CPU may not use them).</li>
+ *   <li>{@link #translate}, {@link #lookup} and {@link #unmap} accept any address: one the
+ *       architecture cannot map (non-canonical) simply has no mapping.</li>
+ *   <li>{@link #lookup} reports the rights the table holds. They may be wider than those asked
+ *       for where the hardware cannot express a combination (x86 cannot map a page writable or
+ *       executable but unreadable; without NX every page is executable), never narrower.</li>
  * </ul>
+ * {@code io.pagelab.api.testkit.PageTableContract} (mm-api test-jar) checks all of this.
  */
 public interface PageTable {
     /** Returned by {@link #translate} and {@link #unmap} when no page is mapped (never a valid address). */
@@ -48,4 +56,18 @@ public interface PageTable {
 
     /** True when pages of this size can be mapped (4096 always; 2 MiB and 1 GiB on x86-64). */
     boolean supportsPageSize(long pageSize);
+
+    /**
+     * Gives the page that contains {@code va} (of whatever size) new access rights and keeps its
+     * frame, as mprotect(2) does to each mapped page through mm/mprotect.c: change_protection()
+     * (Linux 6.x). Implementations rewrite the entry in place; this default unmaps and maps again.
+     *
+     * @throws InvalidArgumentException when no page contains {@code va}
+     */
+    default void protect(long va, Prot prot) {
+        PageMapping m = lookup(va).orElseThrow(() -> new InvalidArgumentException(String.format(
+                "cannot change the protection at %#x: no page is mapped there (map it first)", va)));
+        unmap(m.va());
+        map(m.va(), m.pfn(), m.pageSize(), prot);
+    }
 }

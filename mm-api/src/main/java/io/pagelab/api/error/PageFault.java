@@ -1,5 +1,7 @@
 package io.pagelab.api.error;
 
+import java.util.Objects;
+
 /**
  * The x86 page-fault exception (#PF, vector 14): the faulting linear address (CR2) and the error
  * code the CPU pushes, as decoded by arch/x86/include/asm/trap_pf.h: enum x86_pf_error_code
@@ -64,6 +66,21 @@ public final class PageFault extends SimulationException {
      */
     public PageFault(long address, int errorCode, boolean userMode) {
         super(describe(address, errorCode, userMode));
+        this.address = address;
+        this.errorCode = errorCode;
+        this.userMode = userMode;
+    }
+
+    /**
+     * A fault raised by another architecture's MMU (arm64, RISC-V): the same facts in the error-code
+     * bits above, so code that handles x86 faults handles it too, and that architecture's own
+     * report as the message (for arm64 the lines of arch/arm64/mm/fault.c: die_kernel_fault()),
+     * so no x86 word reaches a learner working on another architecture.
+     *
+     * @param message the architecture's report; must not be null
+     */
+    public PageFault(long address, int errorCode, boolean userMode, String message) {
+        super(Objects.requireNonNull(message, "message"));
         this.address = address;
         this.errorCode = errorCode;
         this.userMode = userMode;

@@ -68,4 +68,15 @@ class PageFaultTest {
         assertThat(PageFault.decode(0x15)).isEqualTo("P U I");
         assertThat(PageFault.decode(0)).isEmpty();
     }
+
+    @Test
+    void anotherArchitecturesFaultKeepsItsOwnMessageAndTheSameErrorCodeFacts() {
+        // an arm64 EL0 write to a read-only page: in x86 terms P|W|U = 0x7, with the arm64 report as message
+        PageFault f = new PageFault(0x400000, 0x7, true, "unhandled exception: DABT (lower EL), ...");
+        assertThat(f.getMessage()).isEqualTo("unhandled exception: DABT (lower EL), ...");
+        assertThat(f.isProtectionViolation()).isTrue();
+        assertThat(f.isWrite()).isTrue();
+        assertThat(f.isUserMode()).isTrue();
+        assertThat(f.address()).isEqualTo(0x400000L);
+    }
 }

@@ -1,0 +1,442 @@
+package io.pagelab.hardware.mmu;
+
+import static io.pagelab.hardware.mmu.X86PageTableEntry.ACCESSED;
+import static io.pagelab.hardware.mmu.X86PageTableEntry.DIRTY;
+import static io.pagelab.hardware.mmu.X86PageTableEntry.GLOBAL;
+import static io.pagelab.hardware.mmu.X86PageTableEntry.NX;
+import static io.pagelab.hardware.mmu.X86PageTableEntry.PAT;
+import static io.pagelab.hardware.mmu.X86PageTableEntry.PAT_LARGE;
+import static io.pagelab.hardware.mmu.X86PageTableEntry.PCD;
+import static io.pagelab.hardware.mmu.X86PageTableEntry.PRESENT;
+import static io.pagelab.hardware.mmu.X86PageTableEntry.PROTNONE;
+import static io.pagelab.hardware.mmu.X86PageTableEntry.PSE;
+import static io.pagelab.hardware.mmu.X86PageTableEntry.PWT;
+import static io.pagelab.hardware.mmu.X86PageTableEntry.RW;
+import static io.pagelab.hardware.mmu.X86PageTableEntry.SOFTW1;
+import static io.pagelab.hardware.mmu.X86PageTableEntry.SOFTW2;
+import static io.pagelab.hardware.mmu.X86PageTableEntry.SOFTW3;
+import static io.pagelab.hardware.mmu.X86PageTableEntry.USER;
+
+import io.pagelab.api.PageMapping;
+import io.pagelab.api.PageTable;
+import io.pagelab.api.PhysicalMemory;
+import io.pagelab.api.Prot;
+import io.pagelab.api.error.BadAddressException;
+import io.pagelab.api.error.InvalidArgumentException;
+import io.pagelab.api.error.OutOfMemoryException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A 32-bit x86 page table in physical memory: classic two-level paging with 4-byte entries and
+ * 4 MiB PSE pages, or PAE with 8-byte entries, a 4-entry PDPT and 2 MiB pages ({@link LegacyPaging}).
+ * The low 12 entry bits mean what they mean on x86-64 ({@link X86PageTableEntry}: P, R/W, U/S, PWT,
+ * PCD, A, D, PS/PAT, G); PAE adds NX at bit 63. It is what Linux's i386 builds keep, through
+ * arch/x86/include/asm/pgtable-2level.h / pgtable-3level.h (Linux 6.x).
+ *
+ * <pre>
+ *  two-level: CR3 -&gt; PD[va 31..22] --PS=1--&gt; 4 MiB page
+ *                          +-&gt; PT[va 21..12] -&gt; 4 KiB page
+ *  PAE:       CR3 -&gt; PDPT[va 31..30] -&gt; PD[va 29..21] --PS=1--&gt; 2 MiB page
+ *                                             +-&gt; PT[va 20..12] -&gt; 4 KiB page
+ *  PAE PDPTEs hold only P, PWT, PCD and the address: R/W and U/S there are reserved.
+ * </pre>
+ *
+ * Addresses are 32-bit: 0..0xffffffff. Kernel (non-USER) pages are global, and the tables above a
+ * user page or below PAGE_OFFSET 0xc0000000 (the 3G/1G split) are user-accessible. Differs from
+ * Linux: the PAE PDPT takes a whole frame (Linux allocates 32 bytes); no PSE-36; new entries leave
+ * A and D clear, and empty tables are freed only when a large page replaces them, as in
+ * {@link X86PageTable}. The hardware walk of these formats is not modelled. Not thread-safe.
+ */
+public final class LegacyPageTable implements PageTable {
+    private static final Logger log = LoggerFactory.getLogger(LegacyPageTable.class);
+    /** PAGE_OFFSET of the default 3G/1G split (CONFIG_VMSPLIT_3G). */
+    public static final long PAGE_OFFSET = 0xc0000000L;
+    private static final long KEEP_ON_PROTECT = PWT | PCD | ACCESSED | DIRTY | SOFTW1 | SOFTW2 | SOFTW3;
+
+    private final PhysicalMemory memory;
+    private final PageTableAllocator allocator;
+    private final LegacyPaging paging;
+    private final int physBits;
+    private final boolean noExecute;
+    private final long root;
+    private int tables;
+    private int leafDepth;
+
+    /**
+     * A table in {@code memory}, frames from {@code allocator}.
+     *
+     * @param physBits physical-address width: 32 for two-level paging; 32..52 with PAE (36 = the
+     *     64 GiB of classic PAE)
+     * @param noExecute PAE only: set NX on pages without EXEC (needs EFER.NXE)
+     */
+    public LegacyPageTable(PhysicalMemory memory, PageTableAllocator allocator, LegacyPaging paging, int physBits,
+            boolean noExecute) {
+        this.memory = Objects.requireNonNull(memory, "memory");
+        this.allocator = Objects.requireNonNull(allocator, "allocator");
+        this.paging = Objects.requireNonNull(paging, "paging");
+        if (paging == LegacyPaging.TWO_LEVEL) {
+            InvalidArgumentException.check(physBits == 32 && !noExecute,
+                    "32-bit paging has 32 physical-address bits and no NX: asked for %s bits, NX %s", physBits,
+                    noExecute ? 1 : 0);
+        } else {
+            InvalidArgumentException.check(physBits >= 32 && physBits <= 52,
+                    "PAE physical-address width %s is out of range: 32..52 bits", physBits);
+        }
+        this.physBits = physBits;
+        this.noExecute = noExecute;
+        this.root = newTable();
+    }
+
+    /** Classic 32-bit paging: 4 KiB and 4 MiB pages, 4 GiB of physical memory, no NX. */
+    public static LegacyPageTable twoLevel(PhysicalMemory memory, PageTableAllocator allocator) {
+        return new LegacyPageTable(memory, allocator, LegacyPaging.TWO_LEVEL, 32, false);
+    }
+
+    /** PAE paging with NX and 36 physical-address bits (64 GiB). */
+    public static LegacyPageTable pae(PhysicalMemory memory, PageTableAllocator allocator) {
+        return new LegacyPageTable(memory, allocator, LegacyPaging.PAE, 36, true);
+    }
+
+    public LegacyPaging paging() {
+        return paging;
+    }
+
+    /** Physical address of the top table (page directory, or PDPT with PAE): what CR3 points to. */
+    public long root() {
+        return root;
+    }
+
+    /** Table frames in use, the root included. */
+    public int tableCount() {
+        return tables;
+    }
+
+    @Override
+    public boolean supportsPageSize(long pageSize) {
+        return pageSize == 4096L || pageSize == paging.hugePageSize();
+    }
+
+    @Override
+    public void map(long va, long pfn, long pageSize, Prot prot) {
+        Objects.requireNonNull(prot, "prot");
+        if (!supportsPageSize(pageSize)) {
+            throw new InvalidArgumentException(String.format("page size %#x is not supported by %s: allowed are"
+                    + " 0x1000 (4 KiB) and %#x", pageSize, name(), paging.hugePageSize()));
+        }
+        checkVirtual(va);
+        if ((va & (pageSize - 1)) != 0) {
+            throw BadAddressException.misaligned("virtual address", va, pageSize);
+        }
+        checkFrame(pfn, pageSize);
+        int target = pageSize == 4096L ? paging.levels() - 1 : paging.hugeDepth();
+
+        long[] entryPas = new long[paging.levels()];
+        long table = root;
+        int depth = 0;
+        long emptyTable = 0;
+        for (; depth <= target; depth++) {
+            long entryPa = table + (long) paging.entrySize() * paging.index(va, depth);
+            entryPas[depth] = entryPa;
+            long e = read(entryPa);
+            if (!X86PageTableEntry.isMapped(e)) {
+                break;
+            }
+            boolean leaf = isLeaf(e, depth);
+            if (depth == target && !leaf) {
+                long first = firstMapped(address(e, depth), depth + 1, va);
+                if (first != NOT_MAPPED) {
+                    throw new InvalidArgumentException(String.format("cannot map a %#x-byte page at %#x: the range"
+                            + " already holds smaller pages (the first at %#x); unmap them first", pageSize, va, first));
+                }
+                emptyTable = address(e, depth);
+                break;
+            }
+            if (leaf) {
+                long span = 1L << paging.shift(depth);
+                throw new InvalidArgumentException(span > pageSize
+                        ? String.format("cannot map a %#x-byte page at %#x: it lies inside the %#x-byte page at %#x;"
+                                + " unmap that page first", pageSize, va, span, va & -span)
+                        : String.format("cannot map a %#x-byte page at %#x: it is already mapped (to pfn %#x);"
+                                + " unmap it first", pageSize, va, address(e, depth) >>> 12));
+            }
+            table = address(e, depth);
+        }
+
+        int missing = emptyTable != 0 ? 0 : target - depth;
+        long[] fresh = new long[missing];
+        for (int i = 0; i < missing; i++) {
+            try {
+                fresh[i] = newTable();
+            } catch (OutOfMemoryException oom) {
+                for (int j = 0; j < i; j++) {
+                    freeTable(fresh[j]);
+                }
+                throw oom;
+            }
+        }
+        boolean user = prot.isUser();
+        for (int i = 0; i < missing; i++) {
+            int d = depth + i;
+            write(entryPas[d], fresh[i] | tableBits(d, va, user));
+            entryPas[d + 1] = fresh[i] + (long) paging.entrySize() * paging.index(va, d + 1);
+        }
+        write(entryPas[target], (pfn << 12) | leafBits(prot, target != paging.levels() - 1));
+        if (log.isDebugEnabled()) {
+            log.debug("{} map {} -> pfn {} ({} bytes, {})", name(), hex(va), hex(pfn), pageSize, prot);
+        }
+        if (user) {
+            grantUser(entryPas, depth);
+        }
+        if (emptyTable != 0) {
+            freeTable(emptyTable); // a PT: its entries are all empty
+        }
+    }
+
+    @Override
+    public long unmap(long va) {
+        long entryPa = findLeaf(va);
+        if (entryPa == NOT_MAPPED) {
+            return NOT_MAPPED;
+        }
+        long e = read(entryPa);
+        write(entryPa, 0);
+        return address(e, leafDepth) >>> 12;
+    }
+
+    @Override
+    public long translate(long va) {
+        long entryPa = findLeaf(va);
+        if (entryPa == NOT_MAPPED) {
+            return NOT_MAPPED;
+        }
+        return address(read(entryPa), leafDepth) | (va & ((1L << paging.shift(leafDepth)) - 1));
+    }
+
+    @Override
+    public Optional<PageMapping> lookup(long va) {
+        long entryPa = findLeaf(va);
+        if (entryPa == NOT_MAPPED) {
+            return Optional.empty();
+        }
+        long e = read(entryPa);
+        long span = 1L << paging.shift(leafDepth);
+        return Optional.of(new PageMapping(va & -span, address(e, leafDepth) >>> 12, span, protOf(e)));
+    }
+
+    @Override
+    public void protect(long va, Prot prot) {
+        Objects.requireNonNull(prot, "prot");
+        long entryPa = findLeaf(va);
+        if (entryPa == NOT_MAPPED) {
+            throw new InvalidArgumentException(String.format(
+                    "cannot change the protection at %#x: no page is mapped there (map it first)", va));
+        }
+        int depth = leafDepth;
+        boolean huge = depth != paging.levels() - 1;
+        long e = read(entryPa);
+        long keep = addressMask(e, depth) | KEEP_ON_PROTECT | (huge ? PAT_LARGE : PAT);
+        write(entryPa, (e & keep) | leafBits(prot, huge));
+        if (prot.isUser()) {
+            long[] path = new long[paging.levels()];
+            long table = root;
+            for (int d = 0; d < depth; d++) {
+                path[d] = table + (long) paging.entrySize() * paging.index(va, d);
+                table = address(read(path[d]), d);
+            }
+            grantUser(path, depth);
+        }
+    }
+
+    /** The raw entry at depth {@code d} (0 = top) on the path of {@code va}, or 0 when the path stops above it. */
+    public long entry(long va, int d) {
+        checkVirtual(va);
+        long table = root;
+        for (int i = 0; ; i++) {
+            long e = read(table + (long) paging.entrySize() * paging.index(va, i));
+            if (i == d) {
+                return e;
+            }
+            if (!X86PageTableEntry.isPresent(e) || isLeaf(e, i)) {
+                return 0;
+            }
+            table = address(e, i);
+        }
+    }
+
+    /** Every mapped page in address order. */
+    public List<PageMapping> mappings() {
+        List<PageMapping> out = new ArrayList<>();
+        collect(root, 0, 0, out);
+        return out;
+    }
+
+    // ---- internals ----
+
+    private void collect(long table, int depth, long vaBase, List<PageMapping> out) {
+        for (int i = 0; i < paging.entries(depth); i++) {
+            long e = read(table + (long) paging.entrySize() * i);
+            if (!X86PageTableEntry.isMapped(e)) {
+                continue;
+            }
+            long va = vaBase | ((long) i << paging.shift(depth));
+            if (isLeaf(e, depth)) {
+                out.add(new PageMapping(va, address(e, depth) >>> 12, 1L << paging.shift(depth), protOf(e)));
+            } else {
+                collect(address(e, depth), depth + 1, va, out);
+            }
+        }
+    }
+
+    private long findLeaf(long va) {
+        if (va < 0 || va > 0xffffffffL) {
+            return NOT_MAPPED;
+        }
+        long table = root;
+        for (int d = 0; d < paging.levels(); d++) {
+            long entryPa = table + (long) paging.entrySize() * paging.index(va, d);
+            long e = read(entryPa);
+            if (!X86PageTableEntry.isMapped(e)) {
+                return NOT_MAPPED;
+            }
+            if (isLeaf(e, d)) {
+                leafDepth = d;
+                return entryPa;
+            }
+            table = address(e, d);
+        }
+        throw new AssertionError("a PT entry is always a leaf");
+    }
+
+    private long firstMapped(long table, int depth, long vaBase) {
+        for (int i = 0; i < paging.entries(depth); i++) {
+            long e = read(table + (long) paging.entrySize() * i);
+            if (X86PageTableEntry.isMapped(e)) {
+                return vaBase + ((long) i << paging.shift(depth)); // below the large-page level: PT leaves only
+            }
+        }
+        return NOT_MAPPED;
+    }
+
+    private boolean isLeaf(long e, int depth) {
+        return depth == paging.levels() - 1 || (depth == paging.hugeDepth() && (e & PSE) != 0);
+    }
+
+    private long addressMask(long e, int depth) {
+        long limit = paging == LegacyPaging.TWO_LEVEL ? 0xffffffffL : (1L << 52) - 1;
+        long low = isLeaf(e, depth) && depth != paging.levels() - 1 ? paging.hugePageSize() - 1 : 0xfff;
+        return limit & ~low;
+    }
+
+    private long address(long e, int depth) {
+        return e & addressMask(e, depth);
+    }
+
+    private long read(long pa) {
+        return paging.entrySize() == 4 ? memory.readInt(pa) & 0xffffffffL : memory.readLong(pa);
+    }
+
+    private void write(long pa, long e) {
+        if (paging.entrySize() == 4) {
+            memory.writeInt(pa, (int) e);
+        } else {
+            memory.writeLong(pa, e);
+        }
+    }
+
+    private void grantUser(long[] path, int upTo) {
+        for (int d = 0; d < upTo; d++) {
+            if (paging == LegacyPaging.PAE && d == 0) {
+                continue; // U/S is reserved in a PAE PDPTE
+            }
+            long e = read(path[d]);
+            if ((e & USER) == 0) {
+                write(path[d], e | USER);
+            }
+        }
+    }
+
+    private long tableBits(int depth, long va, boolean userLeaf) {
+        if (paging == LegacyPaging.PAE && depth == 0) {
+            return PRESENT; // PDPTE: R/W, U/S and A are reserved
+        }
+        return PRESENT | RW | (va < PAGE_OFFSET || userLeaf ? USER : 0);
+    }
+
+    private long leafBits(Prot prot, boolean huge) {
+        boolean access = (prot.bits() & (Prot.READ | Prot.WRITE | Prot.EXEC)) != 0;
+        long bits = access ? PRESENT : PROTNONE;
+        if (prot.canWrite()) {
+            bits |= RW;
+        }
+        if (prot.isUser()) {
+            bits |= USER;
+        }
+        if (noExecute && !prot.canExec()) {
+            bits |= NX;
+        }
+        if (access && !prot.isUser()) {
+            bits |= GLOBAL;
+        }
+        if (huge) {
+            bits |= PSE;
+        }
+        return bits;
+    }
+
+    private static Prot protOf(long e) {
+        int bits = 0;
+        if (X86PageTableEntry.isPresent(e)) {
+            bits |= Prot.READ | ((e & RW) != 0 ? Prot.WRITE : 0) | ((e & NX) == 0 ? Prot.EXEC : 0);
+        }
+        return Prot.of(bits | ((e & USER) != 0 ? Prot.USER : 0));
+    }
+
+    private void checkVirtual(long va) {
+        if (va < 0 || va > 0xffffffffL) {
+            throw new BadAddressException(va, String.format(
+                    "virtual address %#x does not fit %s: linear addresses are 32-bit, 0x0-0xffffffff", va, name()));
+        }
+    }
+
+    private void checkFrame(long pfn, long pageSize) {
+        long limitPfn = 1L << (physBits - 12);
+        if (pfn < 0 || pfn >= limitPfn || pfn + (pageSize >>> 12) > limitPfn) {
+            throw new BadAddressException(pfn << 12, String.format(
+                    "pfn %#x is beyond the %d-bit physical address space of %s: frames must lie below pfn %#x"
+                            + " (physical address %#x)", pfn, physBits, name(), limitPfn, 1L << physBits));
+        }
+        if (((pfn << 12) & (pageSize - 1)) != 0) {
+            throw BadAddressException.misaligned("physical address", pfn << 12, pageSize);
+        }
+    }
+
+    private long newTable() {
+        long pa = allocator.allocPageTable() << 12;
+        memory.fill(pa, 4096, 0);
+        tables++;
+        return pa;
+    }
+
+    private void freeTable(long pa) {
+        allocator.freePageTable(pa >>> 12);
+        tables--;
+    }
+
+    private String name() {
+        return paging == LegacyPaging.TWO_LEVEL ? "32-bit paging" : "PAE paging";
+    }
+
+    private static String hex(long v) {
+        return "0x" + Long.toHexString(v);
+    }
+
+    @Override
+    public String toString() {
+        return String.format("LegacyPageTable[%s, root %#x, %d tables]", name(), root, tables);
+    }
+}
