@@ -17,7 +17,9 @@ package io.pagelab.api;
  *       {@link io.pagelab.api.error.OutOfMemoryException} and changes nothing.</li>
  *   <li>{@link #freePages} takes exactly a block that was allocated with the same order; freeing a
  *       free block throws {@link io.pagelab.api.error.DoubleFreeException}, a pfn not managed or not
- *       aligned to the order throws {@link io.pagelab.api.error.BadAddressException}.</li>
+ *       aligned to the order throws {@link io.pagelab.api.error.BadAddressException}, another order
+ *       or a pfn inside an allocated block throws
+ *       {@link io.pagelab.api.error.InvalidArgumentException}; a rejected free changes nothing.</li>
  *   <li>Free counts are conserved: freeing what was allocated restores {@link #freePageCount()}.</li>
  * </ul>
  */
