@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pagelab.api.PageMapping;
 import io.pagelab.api.PageTable;
+import io.pagelab.api.error.OutOfMemoryException;
 import io.pagelab.api.error.PageFault;
 import io.pagelab.hardware.firmware.SampleFirmware;
 import io.pagelab.hardware.mmu.Access;
@@ -186,5 +187,45 @@ class KernelPageTablesTest {
                 .isEqualTo(PageTable.NOT_MAPPED);
         assertThat(pt.translate(0xffffffff83800000L)).as("past the image").isEqualTo(PageTable.NOT_MAPPED);
         assertThat(pt.translate(0x1000000L)).as("no identity map in init_top_pgt").isEqualTo(PageTable.NOT_MAPPED);
+    }
+
+    @Test
+    void aSmallGuestMapsItsTopPartialBlockWith4kPagesLast() {
+        // QEMU 128 MiB (seed-digest App. D.1): memory [0x1000, 0x9f000), [0x100000, 0x7fe0000).
+        // The top free 2 MiB-aligned block is [0x7c00000, 0x7e00000): real_end = 0x7e00000.
+        // a. [0x7c00000, 0x7e00000): 1 x 2M; step becomes 512 MiB, more than what is left
+        // b. [1M, 0x7c00000): head [1M, 2M) 256 x 4k, then 61 x 2M
+        // c. real_end < map_end: [0x7e00000, 0x7fe0000) is all 4k tail: 480 x 4k
+        // 4k = 256 (ISA) + 256 + 480 = 992 -> 3968 kB; 2M = 62 -> 126976 kB; sum 130944 kB = 0x7fe0000 bytes
+        KernelPageTables k = KernelPageTables.boot(SampleFirmware.qemu128M(),
+                KernelPageTablesConfig.defaults().withGbpages(false));
+        assertThat(k.report()).containsExactly(
+                "init_memory_mapping: [mem 0x00000000-0x000fffff]",
+                " [mem 0x00000000-0x000fffff] page 4k",
+                "init_memory_mapping: [mem 0x07c00000-0x07dfffff]",
+                " [mem 0x07c00000-0x07dfffff] page 2M",
+                "init_memory_mapping: [mem 0x00100000-0x07bfffff]",
+                " [mem 0x00100000-0x001fffff] page 4k",
+                " [mem 0x00200000-0x07bfffff] page 2M",
+                "init_memory_mapping: [mem 0x07e00000-0x07fdffff]",
+                " [mem 0x07e00000-0x07fdffff] page 4k");
+        assertThat(k.meminfoLines()).containsExactly(
+                "DirectMap4k:        3968 kB",
+                "DirectMap2M:      126976 kB");
+    }
+
+    @Test
+    void withoutPgtBufTheIsaRangeCannotGetItsTables() {
+        // before memory_map_top_down() nothing is mapped, so memblock has no window to give pages from
+        KernelPageTablesConfig noBuf = new KernelPageTablesConfig(PagingMode.FOUR_LEVEL, true, true,
+                KernelPageTablesConfig.PAGE_OFFSET_BASE_L4, 0, 1L << 30);
+        Throwable t = Assertions.catchThrowable(() -> KernelPageTables.boot(SampleFirmware.qemu4G(), noBuf));
+        assertThat(t).isInstanceOf(OutOfMemoryException.class).hasMessageContaining("alloc_low_pages");
+    }
+
+    @Test
+    void directPagesCountRefusesAnUnknownLevel() {
+        Assertions.assertThatThrownBy(() -> qemu4G(true).directPages().pages(4))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PG_LEVEL");
     }
 }
