@@ -132,12 +132,12 @@ public final class KernelMapLesson implements Lesson {
                 "list, which pagelab fills so that every address has a region):",
                 "内核文档 mm.rst 给内核空间的每一段都规定了用途：");
         List<String> rows = new ArrayList<>();
-        rows.add("start               size      what");
+        rows.add(String.format(Locale.ROOT, "%-16s  %8s  %s", "start", "size", "what"));
         for (MemoryRegion r : layout.regions()) {
             List<String> text = TextWrap.wrap(r.description() + (r.documented() ? "" : " †"), 56);
             rows.add(String.format(Locale.ROOT, "%016x  %8s  %s", r.start(), r.sizeText(), text.get(0)));
             for (String more : text.subList(1, text.size())) {
-                rows.add(" ".repeat(30) + more);
+                rows.add(" ".repeat(28) + more);
             }
         }
         ctx.diagram("x86-64, 4-level paging, no KASLR / 4 级分页内存布局", rows);
