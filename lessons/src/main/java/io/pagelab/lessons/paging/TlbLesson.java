@@ -67,7 +67,7 @@ public final class TlbLesson implements Lesson {
 
     @Override
     public String titleZh() {
-        return "TLB 与 PCID：为什么切换 CR3 代价高";
+        return "TLB 与 PCID";
     }
 
     @Override
