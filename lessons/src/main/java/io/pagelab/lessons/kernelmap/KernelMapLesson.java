@@ -128,8 +128,9 @@ public final class KernelMapLesson implements Lesson {
     private void map(LessonContext ctx, KernelLayout64 layout) {
         ctx.step("The map, as mm.rst draws it", "地址空间的划分（mm.rst）");
         ctx.say("Documentation/arch/x86/x86_64/mm.rst gives every range of the kernel half a job.",
-                "Here are its rows (start, size, description; † marks the two gaps mm.rst does not",
-                "list, which pagelab fills so that every address has a region):",
+                "Here are its rows: start, size and description (its Offset and End columns are left",
+                "out to fit the screen; † marks the two gaps mm.rst does not list, which pagelab",
+                "fills so that every address has a region):",
                 "内核文档 mm.rst 给内核空间的每一段都规定了用途：");
         List<String> rows = new ArrayList<>();
         rows.add(String.format(Locale.ROOT, "%-16s  %8s  %s", "start", "size", "what"));
