@@ -48,7 +48,8 @@ class PagelabTest {
     void lessonsListsIdsAndBothTitles() {
         assertThat(run("", "lessons")).isZero();
 
-        assertThat(out()).contains("e820  内存从哪里来？e820 与 memblock").contains("[q01 q02 q05 q06 q07]");
+        // the id column is as wide as the longest id, so any run of spaces may follow "e820"
+        assertThat(out()).containsPattern("e820 +内存从哪里来？e820 与 memblock").contains("[q01 q02 q05 q06 q07]");
         assertThat(out()).doesNotContain("Step 1");
     }
 
