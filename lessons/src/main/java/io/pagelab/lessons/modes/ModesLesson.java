@@ -35,8 +35,8 @@ import java.util.Locale;
  * ({@link ProtectedMode}, {@link SegmentRegister}), and finally paging switched on with the early
  * identity-plus-high mapping of arch/x86/kernel/head_64.S (Linux 6.x), 2 MiB pages.
  *
- * <p>Interview questions: q09 (protected mode against real mode), q12 (the paging modes and
- * their levels).
+ * <p>Interview questions: q08 (how memory is mapped at boot: identity plus high mapping with
+ * 2 MiB pages), q09 (protected mode against real mode), q12 (the paging modes and their levels).
  *
  * <p>Differs from Linux on purpose: the early page tables are built in a pool at 128 MiB and map
  * 64 MiB (head_64.S uses static tables in the kernel image and maps the image's span); the
@@ -72,7 +72,7 @@ public final class ModesLesson implements Lesson {
 
     @Override
     public List<String> questions() {
-        return List.of("q09", "q12");
+        return List.of("q08", "q09", "q12");
     }
 
     @Override
@@ -328,7 +328,9 @@ public final class ModesLesson implements Lesson {
                 "     for privilege and accesses for limit and type, #GP on failure. Linux makes all",
                 "     segments flat (base 0, 4 GiB) and protects with paging instead.",
                 "q12  32-bit paging 2 levels (4K/4M), PAE 3 (4K/2M), long mode 4 (4K/2M/1G), LA57 5;",
-                "     head_64.S turns paging on with an identity map plus the high kernel map.");
+                "     head_64.S turns paging on with an identity map plus the high kernel map.",
+                "q08  At boot the same 2 MiB pages are mapped twice: identity (virtual = physical),",
+                "     so the instruction after CR0.PG still runs, and high, where the kernel lives.");
     }
 
     private static List<String> indent(List<String> lines) {
