@@ -220,9 +220,9 @@ public final class ArchSideBySideLesson implements Lesson {
         ctx.say("",
                 " - Present: one bit on each, bit 0 everywhere.",
                 " - User access: x86 U/S, arm64 AP[1], RISC-V U: one bit each, different places.",
-                " - Writable: x86 and RISC-V say \"may write\" (R/W, W). arm64 only has AP[2], which",
-                "   means read-only; Linux marks a writable page with the DBM bit (it calls it",
-                "   PTE_WRITE) and keeps AP[2] set until the page is first written.",
+                " - Writable: x86 and RISC-V say \"may write\" (R/W, W). arm64 has only a read-only",
+                "   bit, AP[2]; Linux marks a writable page with the DBM bit (it calls it PTE_WRITE)",
+                "   and keeps AP[2] set until the page is first written.",
                 " - Execute: x86 has one \"no\" bit (NX), RISC-V one \"yes\" bit (X). arm64 has two \"no\"",
                 "   bits: UXN for user mode and PXN for the kernel. Linux sets PXN on every user page,",
                 "   so the kernel can never run user code (x86 needs SMEP for that).",
@@ -250,7 +250,9 @@ public final class ArchSideBySideLesson implements Lesson {
                         Fmt.hex(x86Write.physicalAddress()), Fmt.hex(armWrite.physicalAddress()),
                         Fmt.hex(rvWrite.physicalAddress())));
         ctx.diagram("The data page's leaf before → after one store / 一次写入前后", write.lines());
-        ctx.say("",
+        ctx.say("(In Linux a program's private data page starts read-only and its first store is a",
+                "copy-on-write fault; we mapped it writable, as a shared page, to watch the bits alone.)",
+                "",
                 "x86 and RISC-V have a dirty bit the hardware sets. arm64 has none: \"dirty\" means",
                 "writable (DBM) with AP[2] cleared. An ARMv8.1 CPU with hardware dirty management",
                 "(TCR_EL1.HD) clears AP[2] itself on the first store; an older one takes a permission",
@@ -301,6 +303,8 @@ public final class ArchSideBySideLesson implements Lesson {
                 "Halves: x86-64 and RISC-V use one root (CR3, satp) with the kernel entries copied into",
                 "     every process; arm64 has TTBR0 for user and TTBR1 for kernel, chosen by bit 55.",
                 "Faults: x86 error code + CR2; arm64 ESR (class, WnR, status code with the level) +",
-                "     FAR; RISC-V scause (12/13/15) + stval.");
+                "     FAR; RISC-V scause (12/13/15) + stval.",
+                "Try it on a real machine: grep -o -w -E 'pse|pae|pdpe1gb|la57' /proc/cpuinfo | sort -u",
+                "     lists the x86 page sizes and modes your CPU has; on RISC-V, grep mmu /proc/cpuinfo.");
     }
 }

@@ -98,8 +98,8 @@ final class FaultSteps {
                                 SvMode.SV39.linuxName(rvStop.level()))),
                 "x86 says \"not-present page\" with error code 0; arm64's FSC names the level of the",
                 "missing descriptor; RISC-V's Linux first checks whether the kernel touched a user-half",
-                "address without opening the user-access window (sstatus.SUM), which a NULL",
-                "dereference always is, and names the bug that way.");
+                "address without opening the user-access window (sstatus.SUM), which is what this",
+                "NULL dereference is, and names the bug that way.");
     }
 
 
