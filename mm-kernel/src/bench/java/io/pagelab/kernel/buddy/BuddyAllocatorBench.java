@@ -29,11 +29,28 @@ import org.openjdk.jmh.annotations.State;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class BuddyAllocatorBench {
     private BuddyAllocator buddy;
+    private BuddyAllocator buddyPcp;
     private final PooledByteBufAllocator netty = PooledByteBufAllocator.DEFAULT;
 
     @Setup
     public void setUp() {
         buddy = MmCoreInit.init(BootMemory.boot(SampleFirmware.qemu4G())).allocator();
+        buddyPcp = MmCoreInit.init(BootMemory.boot(SampleFirmware.qemu4G()), BuddyConfig.defaults().withCpus(2))
+                .allocator();
+    }
+
+    @Benchmark
+    public long order0AllocFreeKernelPcp() {
+        long pfn = buddyPcp.allocPages(0, Gfp.GFP_KERNEL);
+        buddyPcp.freePages(pfn, 0);
+        return pfn;
+    }
+
+    @Benchmark
+    public long order3AllocFreeKernelPcp() {
+        long pfn = buddyPcp.allocPages(3, Gfp.GFP_KERNEL);
+        buddyPcp.freePages(pfn, 3);
+        return pfn;
     }
 
     @Benchmark

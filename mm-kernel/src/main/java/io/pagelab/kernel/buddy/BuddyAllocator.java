@@ -35,6 +35,7 @@ import io.pagelab.kernel.page.PageDump;
 import io.pagelab.kernel.page.PageFlags;
 import io.pagelab.kernel.printk.Vsprintf;
 import io.pagelab.kernel.zone.GfpZone;
+import io.pagelab.kernel.zone.MigrateType;
 import io.pagelab.kernel.zone.Watermarks;
 import io.pagelab.kernel.zone.WatermarkSetup;
 import io.pagelab.kernel.zone.ZoneType;
@@ -67,7 +68,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Build one from a booted memblock with {@link MmCoreInit}.
  *
- * <p>Differs from Linux on purpose: no per-cpu page lists, no direct reclaim, compaction or OOM
+ * <p>Per-cpu page lists ({@link PerCpuPages}) exist when {@link BuddyConfig#nrCpus()} is above 0;
+ * pages on them are not counted by {@link #freePageCount()} (NR_FREE_PAGES), as in Linux: call
+ * {@link #drainAllPages()} before comparing counts. Auto-init and page poisoning
+ * ({@link MemAutoInit}) act only when RAM is attached ({@link #attachMemory}).
+ *
+ * <p>Differs from Linux on purpose: no direct reclaim, compaction or OOM
  * killer yet (a request that the min watermark refuses fails at once, {@code __GFP_NOFAIL}
  * included); a failure throws {@link OutOfMemoryException} instead of returning NULL; freeing
  * checks what CONFIG_DEBUG_VM checks and, unlike Linux, the order of non-compound blocks (see
@@ -97,6 +103,10 @@ public final class BuddyAllocator implements PageAllocator {
     private long pgalloc;
     private long pgfree;
     private long allocFailures;
+    private int nrCpus;
+    private int currentCpu;
+    private MemAutoInit autoInit = MemAutoInit.OFF;
+    private final List<PageCorruption> corruptions = new ArrayList<>();
 
     /**
      * @param memMap the memmap
@@ -169,9 +179,109 @@ public final class BuddyAllocator implements PageAllocator {
         this.mobilityDisabled = pages < (long) MemMap.PAGEBLOCK_NR_PAGES * MIGRATE_TYPES;
     }
 
-    /** Attaches RAM so that {@code __GFP_ZERO} clears the pages it hands out. */
+    /**
+     * Attaches RAM so that {@code __GFP_ZERO}, init_on_alloc and init_on_free clear page contents
+     * and page poisoning can write and check them. With page_poison on, every page free at this
+     * moment (buddy and per-cpu lists) is poisoned now, as Linux poisons the pages memblock hands
+     * over at boot. Without RAM the allocator touches no page contents at all.
+     */
     public void attachMemory(PhysicalMemory ram) {
         this.memory = ram;
+        if (ram != null && autoInit.pagePoison()) {
+            for (Zone z : allZones) {
+                for (long pfn = z.startPfn(); pfn < z.endPfn(); pfn++) {
+                    if (memMap.pfnValid(pfn)) {
+                        int st = memMap.state(pfn);
+                        if (FrameState.kind(st) == FrameState.BUDDY || FrameState.isPcp(st)) {
+                            long n = 1L << FrameState.order(st);
+                            ram.fill(pfn << 12, n << 12, MemAutoInit.PAGE_POISON);
+                            pfn += n - 1;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Applies the per-cpu lists, shuffling and auto-init settings of the config (MmCoreInit, after
+     * memblock_free_all: {@code setup_per_cpu_pageset()}, {@code shuffle_free_memory()}).
+     *
+     * @return the number of order-10 swaps the shuffle did
+     */
+    int configure(BuddyConfig config) {
+        this.nrCpus = config.nrCpus();
+        this.autoInit = config.autoInit();
+        if (nrCpus > 0) {
+            for (Zone z : allZones) {
+                if (z.populated()) {
+                    z.pcp = new PerCpuPages(z, memMap, nrCpus);
+                    z.pcp.setHighAndBatch(z.managedPages(), z.wmarkPages(ALLOC_WMARK_LOW));
+                }
+            }
+        }
+        int swaps = 0;
+        if (config.shuffle()) {
+            ShuffleState shuffle = new ShuffleState(config.shuffleSeed());
+            for (Zone z : allZones) {
+                if (z.populated()) {
+                    swaps += shuffle.shuffleZone(z, memMap);
+                    z.shuffle = shuffle;
+                }
+            }
+        }
+        return swaps;
+    }
+
+    /** The CPU the next allocations and frees run on (per-cpu lists); 0 at boot. */
+    public void setCurrentCpu(int cpu) {
+        InvalidArgumentException.check(cpu >= 0 && cpu < Math.max(1, nrCpus), "cpu %s is not online: cpus are 0..%s",
+                cpu, Math.max(1, nrCpus) - 1);
+        this.currentCpu = cpu;
+    }
+
+    /** The CPU allocations run on. */
+    public int currentCpu() {
+        return currentCpu;
+    }
+
+    /** The online CPUs with per-cpu page lists (0: the lists are off). */
+    public int nrCpus() {
+        return nrCpus;
+    }
+
+    /** {@code drain_all_pages(NULL)}: every CPU's per-cpu lists of every zone back to the buddy lists. */
+    public void drainAllPages() {
+        for (Zone z : allZones) {
+            if (z.pcp != null) {
+                for (int cpu = 0; cpu < nrCpus; cpu++) {
+                    z.pcp.drainPages(cpu);
+                }
+            }
+        }
+    }
+
+    /** Pages waiting on per-cpu lists, all zones and CPUs (not counted in {@link #freePageCount()}, as in Linux). */
+    public long pcpPageCount() {
+        long sum = 0;
+        for (Zone z : allZones) {
+            if (z.pcp != null) {
+                for (int cpu = 0; cpu < nrCpus; cpu++) {
+                    sum += z.pcp.count(cpu);
+                }
+            }
+        }
+        return sum;
+    }
+
+    /** The auto-init settings in force. */
+    public MemAutoInit autoInit() {
+        return autoInit;
+    }
+
+    /** Every page-poison corruption found on allocation so far, oldest first. */
+    public List<PageCorruption> pageCorruptions() {
+        return Collections.unmodifiableList(corruptions);
     }
 
     /**
@@ -252,6 +362,10 @@ public final class BuddyAllocator implements PageAllocator {
             Zone z = allZones.get(i);
             z.watermarks = w[i];
             z.watermarkBoost = 0;
+            if (z.pcp != null) {
+                // zone_pcp_update(): pcp->high follows the low watermark
+                z.pcp.setHighAndBatch(z.managedPages(), z.wmarkPages(ALLOC_WMARK_LOW));
+            }
         }
     }
 
@@ -491,7 +605,7 @@ public final class BuddyAllocator implements PageAllocator {
                         continue;
                     }
                 }
-                long pfn = zone.rmqueueBuddy(order, mt, allocFlags);
+                long pfn = zone.rmqueueCpu(currentCpu, order, mt, allocFlags);
                 if (pfn >= 0) {
                     if ((allocFlags & ALLOC_HIGHATOMIC) != 0) {
                         zone.reserveHighatomicPageblock(pfn);
@@ -561,8 +675,15 @@ public final class BuddyAllocator implements PageAllocator {
         if (order > 0 && (gfp & __GFP_COMP) != 0) {
             memMap.setFlags(pfn, PageFlags.PG_HEAD);
         }
-        if ((gfp & __GFP_ZERO) != 0 && memory != null) {
-            memory.fill(pfn << 12, 4096L << order, 0);
+        if (memory != null) {
+            if (autoInit.pagePoison()) {
+                for (long p = pfn; p < pfn + (1L << order); p++) {
+                    checkPoison(p);
+                }
+            }
+            if ((gfp & __GFP_ZERO) != 0 || autoInit.wantInitOnAlloc()) {
+                memory.fill(pfn << 12, 4096L << order, 0);
+            }
         }
     }
 
@@ -601,7 +722,7 @@ public final class BuddyAllocator implements PageAllocator {
     public void getPage(long pfn) {
         Zone zone = zoneOf(pfn);
         int state = memMap.state(pfn);
-        if (FrameState.kind(state) != FrameState.ALLOCATED) {
+        if (FrameState.kind(state) != FrameState.ALLOCATED || FrameState.isPcp(state)) {
             throw new InvalidArgumentException(PageDump.badPage(memMap, pfn, zone.type().ordinal(),
                     "get_page() on a page that is not the first page of an allocated block"));
         }
@@ -662,18 +783,65 @@ public final class BuddyAllocator implements PageAllocator {
         freePagesOk(zone, pfn, order);
     }
 
-    /** {@code free_pages_prepare()} (flags cleared) and {@code __free_pages_ok()}. */
+    /**
+     * {@code free_pages_prepare()} (flags cleared, init_on_free zeroing, poisoning), then
+     * {@code free_unref_page()} for orders up to PAGE_ALLOC_COSTLY_ORDER with per-cpu lists, else
+     * {@code __free_pages_ok()}.
+     */
     private void freePagesOk(Zone zone, long pfn, int order) {
         memMap.clearFlags(pfn, 1 << order);
+        if (memory != null) {
+            if (autoInit.wantInitOnFree()) {
+                memory.fill(pfn << 12, 4096L << order, 0);
+            }
+            if (autoInit.pagePoison()) {
+                memory.fill(pfn << 12, 4096L << order, MemAutoInit.PAGE_POISON);
+            }
+        }
         int mt = memMap.pageblockMigratetype(pfn);
-        zone.freeOnePage(pfn, order, mt, false);
+        if (zone.pcp != null && order <= PAGE_ALLOC_COSTLY_ORDER && mt != MigrateType.MIGRATE_ISOLATE) {
+            zone.pcp.freeUnrefPageCommit(currentCpu, pfn, order, mt);
+        } else {
+            zone.freeOnePage(pfn, order, mt, false);
+        }
         pgfree++;
+    }
+
+    /**
+     * {@code check_poison_mem()} of mm/page_poison.c: the first and last byte that is not
+     * PAGE_POISON, "pagealloc: single bit error" when that is one byte with one flipped bit, else
+     * "pagealloc: memory corruption", then the hex dump of the damaged range.
+     */
+    private void checkPoison(long pfn) {
+        byte[] page = memory.readBytes(pfn << 12, 4096);
+        int start = -1;
+        for (int i = 0; i < page.length; i++) {
+            if ((page[i] & 0xff) != MemAutoInit.PAGE_POISON) {
+                start = i;
+                break;
+            }
+        }
+        if (start < 0) {
+            return;
+        }
+        int end = page.length - 1;
+        while (end > start && (page[end] & 0xff) == MemAutoInit.PAGE_POISON) {
+            end--;
+        }
+        PageCorruption c = PageCorruption.of(pfn, start, end, page);
+        corruptions.add(c);
+        LOG.error("{}", c.report());
     }
 
     /** Every check of the free path, before anything changes. */
     private void checkFreeable(Zone zone, long pfn, int order) {
         int zoneIdx = zone.type().ordinal();
         int state = memMap.state(pfn);
+        if (FrameState.isPcp(state)) {
+            throw new DoubleFreeException(pfn << 12, PageDump.badPage(memMap, pfn, zoneIdx,
+                    "freeing a free page: pfn " + Vsprintf.hex(pfn) + " waits free on a per-cpu page list (order "
+                            + FrameState.order(state) + ")"));
+        }
         switch (FrameState.kind(state)) {
             case FrameState.BUDDY:
                 throw new DoubleFreeException(pfn << 12, PageDump.badPage(memMap, pfn, zoneIdx,

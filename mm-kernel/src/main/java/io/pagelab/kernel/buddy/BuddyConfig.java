@@ -11,9 +11,24 @@ import io.pagelab.api.error.InvalidArgumentException;
  * @param transparentHugepage  a THP kernel with khugepaged: min_free_kbytes is raised to
  *                             {@code set_recommended_min_free_kbytes()} (default off)
  * @param kernelImage          section sizes printed in the {@code Memory:} boot line
+ * @param nrCpus               online CPUs of node 0, each with its per-cpu page lists; 0 (default)
+ *                             turns the lists off, as the boot pagesets do (every request goes to
+ *                             the buddy lists), 1..256 otherwise
+ * @param shuffle              {@code page_alloc.shuffle=1}: shuffle the order-10 free lists at boot
+ * @param shuffleSeed          the seed of the shuffle's random numbers (Linux: get_random_long())
+ * @param autoInit             init_on_alloc / init_on_free / page_poison (default all off)
  */
 public record BuddyConfig(int watermarkScaleFactor, int minFreeKbytes, boolean transparentHugepage,
-        KernelImage kernelImage) {
+        KernelImage kernelImage, int nrCpus, boolean shuffle, long shuffleSeed, MemAutoInit autoInit) {
+
+    /** The most CPUs pagelab simulates. */
+    public static final int MAX_CPUS = 256;
+
+    /** The configuration of before per-cpu lists, shuffling and auto-init: all three off. */
+    public BuddyConfig(int watermarkScaleFactor, int minFreeKbytes, boolean transparentHugepage,
+            KernelImage kernelImage) {
+        this(watermarkScaleFactor, minFreeKbytes, transparentHugepage, kernelImage, 0, false, 0, MemAutoInit.OFF);
+    }
 
     public BuddyConfig {
         InvalidArgumentException.check(watermarkScaleFactor >= 1 && watermarkScaleFactor <= 3000,
@@ -22,6 +37,11 @@ public record BuddyConfig(int watermarkScaleFactor, int minFreeKbytes, boolean t
                 minFreeKbytes);
         if (kernelImage == null) {
             throw new InvalidArgumentException("kernelImage is null: use KernelImage.QEMU_6_13");
+        }
+        InvalidArgumentException.check(nrCpus >= 0 && nrCpus <= MAX_CPUS,
+                "nr_cpus %s outside 0..%s (0 = no per-cpu page lists)", nrCpus, MAX_CPUS);
+        if (autoInit == null) {
+            throw new InvalidArgumentException("autoInit is null: use MemAutoInit.OFF");
         }
     }
 
@@ -32,17 +52,38 @@ public record BuddyConfig(int watermarkScaleFactor, int minFreeKbytes, boolean t
 
     /** The same with {@code vm.min_free_kbytes} set after boot (0 turns the watermarks off on small zones). */
     public BuddyConfig withMinFreeKbytes(int kbytes) {
-        return new BuddyConfig(watermarkScaleFactor, kbytes, transparentHugepage, kernelImage);
+        return new BuddyConfig(watermarkScaleFactor, kbytes, transparentHugepage, kernelImage, nrCpus, shuffle,
+                shuffleSeed, autoInit);
     }
 
     /** The same with or without khugepaged's recommended min_free_kbytes. */
     public BuddyConfig withTransparentHugepage(boolean on) {
-        return new BuddyConfig(watermarkScaleFactor, minFreeKbytes, on, kernelImage);
+        return new BuddyConfig(watermarkScaleFactor, minFreeKbytes, on, kernelImage, nrCpus, shuffle, shuffleSeed,
+                autoInit);
     }
 
     /** The same with another watermark scale factor. */
     public BuddyConfig withWatermarkScaleFactor(int factor) {
-        return new BuddyConfig(factor, minFreeKbytes, transparentHugepage, kernelImage);
+        return new BuddyConfig(factor, minFreeKbytes, transparentHugepage, kernelImage, nrCpus, shuffle, shuffleSeed,
+                autoInit);
+    }
+
+    /** The same with {@code cpus} online CPUs and their per-cpu page lists (0 turns them off). */
+    public BuddyConfig withCpus(int cpus) {
+        return new BuddyConfig(watermarkScaleFactor, minFreeKbytes, transparentHugepage, kernelImage, cpus, shuffle,
+                shuffleSeed, autoInit);
+    }
+
+    /** The same with {@code page_alloc.shuffle=1} and the shuffle's seed. */
+    public BuddyConfig withShuffle(long seed) {
+        return new BuddyConfig(watermarkScaleFactor, minFreeKbytes, transparentHugepage, kernelImage, nrCpus, true,
+                seed, autoInit);
+    }
+
+    /** The same with other init_on_alloc / init_on_free / page_poison settings. */
+    public BuddyConfig withAutoInit(MemAutoInit init) {
+        return new BuddyConfig(watermarkScaleFactor, minFreeKbytes, transparentHugepage, kernelImage, nrCpus, shuffle,
+                shuffleSeed, init);
     }
 
     /**

@@ -122,7 +122,12 @@ public final class MmCoreInit {
             allocator.setMinFreeKbytes(config.minFreeKbytes());
         }
 
+        // setup_per_cpu_pageset(), page_alloc_init_late(): shuffle_free_memory(). mm_core_init() prints
+        // report_meminit()'s lines just before mem_init_print_info()'s; pagelab appends them after it so
+        // that the report keeps its earlier line positions (Built..., Memory:)
+        allocator.configure(config);
         report.add(memInitPrintInfo(allocator, present, config.kernelImage()));
+        report.addAll(config.autoInit().bootLines());
         return new Result(allocator, report);
     }
 

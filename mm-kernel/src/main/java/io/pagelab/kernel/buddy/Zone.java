@@ -88,6 +88,10 @@ public final class Zone {
     long[] lowmemReserve;
     boolean boostedWatermark;
     long kswapdWakeups;
+    /** {@code zone->per_cpu_pageset}, or null without per-cpu lists. */
+    PerCpuPages pcp;
+    /** {@code shuffle_pick_tail()} for order-10 frees, or null without page_alloc.shuffle. */
+    ShuffleState shuffle;
 
     // second results of helpers (single-threaded, like the zone lock holder)
     private boolean lastCanSteal;
@@ -444,6 +448,29 @@ public final class Zone {
         return pfn;
     }
 
+    /**
+     * {@code rmqueue()}: orders up to PAGE_ALLOC_COSTLY_ORDER from the per-cpu list of {@code cpu},
+     * falling back to {@code rmqueue_buddy()}.
+     */
+    long rmqueueCpu(int cpu, int order, int mt, int allocFlags) {
+        if (pcp != null && order <= BuddyAllocator.PAGE_ALLOC_COSTLY_ORDER) {
+            long pfn = pcp.rmqueuePcplist(cpu, order, mt, allocFlags);
+            if (pfn >= 0) {
+                if (boostedWatermark) {
+                    boostedWatermark = false;
+                    wakeupKswapd(order);
+                }
+                return pfn;
+            }
+        }
+        return rmqueueBuddy(order, mt, allocFlags);
+    }
+
+    /** The per-cpu page lists of the zone, or null when the machine runs without them. */
+    public PerCpuPages perCpuPages() {
+        return pcp;
+    }
+
     /** {@code wakeup_kswapd()}: counted; with nothing to reclaim the pass ends and the boost is dropped. */
     void wakeupKswapd(int order) {
         kswapdWakeups++;
@@ -724,7 +751,14 @@ public final class Zone {
             order++;
         }
         memMap.setState(pfn, FrameState.buddy(order));
-        boolean toTail = fpiToTail || buddyMergeLikely(pfn, buddyPfn, order);
+        boolean toTail;
+        if (fpiToTail) {
+            toTail = true;
+        } else if (shuffle != null && order >= ShuffleState.SHUFFLE_ORDER) {
+            toTail = shuffle.pickTail();
+        } else {
+            toTail = buddyMergeLikely(pfn, buddyPfn, order);
+        }
         addToFreeList(pfn, order, mt, toTail);
         if (LOG.isDebugEnabled()) {
             LOG.debug("free order {} block at pfn {} to the {} of free_area[{}][{}]", order, Vsprintf.hex(pfn),

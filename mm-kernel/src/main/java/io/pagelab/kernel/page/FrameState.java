@@ -13,6 +13,8 @@ package io.pagelab.kernel.page;
  *        01 TAIL       inside a block (free or allocated) whose head is a lower frame
  *        10 BUDDY      head of a free block of 2^order frames, on a free_area[order] list (PageBuddy)
  *        11 ALLOCATED  head of a block of 2^order frames the allocator handed out
+ *   bit 5 (PCP) with kind ALLOCATED: the block is free but waits on a per-cpu page list (not
+ *         PageBuddy, so it never merges; for everyone but the allocator it is in use)
  * </pre>
  *
  * <p>Every frame a zone manages is exactly one of head or tail of exactly one block, so the state
@@ -32,6 +34,8 @@ public final class FrameState {
     public static final int ALLOCATED = 3 << 6;
     public static final int KIND_MASK = 3 << 6;
     public static final int ORDER_MASK = 0x0f;
+    /** Bit 5: an ALLOCATED-kind head that actually sits on a per-cpu page list. */
+    public static final int PCP_BIT = 1 << 5;
 
     private FrameState() {
     }
@@ -56,12 +60,25 @@ public final class FrameState {
         return ALLOCATED | order;
     }
 
+    /** The state byte of a block's head on a per-cpu page list. */
+    public static int pcp(int order) {
+        return ALLOCATED | PCP_BIT | order;
+    }
+
+    /** Whether the state is that of a block on a per-cpu page list. */
+    public static boolean isPcp(int state) {
+        return (state & (KIND_MASK | PCP_BIT)) == (ALLOCATED | PCP_BIT);
+    }
+
     /** A readable name: {@code buddy(order 3)}, {@code allocated(order 0)}, {@code tail}, {@code reserved}. */
     public static String describe(int state) {
         switch (kind(state)) {
             case BUDDY:
                 return "buddy(order " + order(state) + ")";
             case ALLOCATED:
+                if (isPcp(state)) {
+                    return "pcp(order " + order(state) + ")";
+                }
                 return "allocated(order " + order(state) + ")";
             case TAIL:
                 return "tail";

@@ -39,7 +39,23 @@ class BuddyPropertyTest {
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {1L, 2024L, 0xdeadbeefL})
     void randomAllocFreeSequencesKeepEveryInvariant(long seed) {
-        BuddyAllocator buddy = MmCoreInit.init(BootMemory.boot(SampleFirmware.qemu128M())).allocator();
+        run(seed, 0);
+    }
+
+    /**
+     * The same with two CPUs and their per-cpu lists, the CPU switching at random: pages on the
+     * lists count as free (NR_FREE_PAGES plus pcp counts), and after freeing everything
+     * drain_all_pages() restores /proc/buddyinfo.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {7L, 4242L})
+    void withPerCpuListsFreeingEverythingAndDrainingRestoresBuddyinfo(long seed) {
+        run(seed, 2);
+    }
+
+    private static void run(long seed, int cpus) {
+        BuddyAllocator buddy = MmCoreInit.init(BootMemory.boot(SampleFirmware.qemu128M()),
+                BuddyConfig.defaults().withCpus(cpus)).allocator();
         Random random = new Random(seed);
         String initialBuddyinfo = ProcBuddyinfo.render(buddy);
         long initialFree = buddy.freePageCount();
@@ -48,7 +64,10 @@ class BuddyPropertyTest {
         long liveFrames = 0;
         int refused = 0;
         for (int op = 0; op < 10_000; op++) {
-            String where = "seed " + seed + ", op " + op;
+            String where = "seed " + seed + ", cpus " + cpus + ", op " + op;
+            if (cpus > 1 && random.nextInt(50) == 0) {
+                buddy.setCurrentCpu(random.nextInt(cpus));
+            }
             if (live.isEmpty() || random.nextInt(100) < 60) {
                 int order = random.nextInt(10) == 0 ? random.nextInt(11) : random.nextInt(4);
                 int gfp = GFPS[random.nextInt(GFPS.length)] | __GFP_NOWARN;
@@ -60,7 +79,7 @@ class BuddyPropertyTest {
                     pfn = buddy.allocPages(order, gfp);
                 } catch (OutOfMemoryException e) {
                     refused++;
-                    assertThat(buddy.freePageCount()).as(where + ": a refused request changes nothing")
+                    assertThat(buddy.freePageCount() + buddy.pcpPageCount()).as(where + ": a refused request changes nothing")
                             .isEqualTo(initialFree - liveFrames);
                     continue;
                 }
@@ -77,7 +96,8 @@ class BuddyPropertyTest {
                 handedOut.clear((int) b.pfn(), (int) (b.pfn() + (1L << b.order())));
                 liveFrames -= 1L << b.order();
             }
-            assertThat(buddy.freePageCount()).as(where + ": free pages").isEqualTo(initialFree - liveFrames);
+            assertThat(buddy.freePageCount() + buddy.pcpPageCount()).as(where + ": free pages")
+                    .isEqualTo(initialFree - liveFrames);
             if (op % 1000 == 999) {
                 checkFreeLists(buddy, where);
             }
@@ -86,6 +106,8 @@ class BuddyPropertyTest {
         for (Block b : live) {
             buddy.freePages(b.pfn(), b.order());
         }
+        buddy.drainAllPages();
+        assertThat(buddy.pcpPageCount()).as("seed %d: pcp pages after drain_all_pages()", seed).isZero();
         checkFreeLists(buddy, "seed " + seed + " at the end");
         assertThat(buddy.freePageCount()).isEqualTo(initialFree);
         assertThat(ProcBuddyinfo.render(buddy)).as("seed %d: /proc/buddyinfo after freeing everything", seed)
