@@ -381,7 +381,10 @@ public final class SlubCache implements ObjectCache {
 
     @Override
     public void free(long address) {
-        Slab slab = slabByPfn.get(pfnOf(address));
+        Slab slab = cpus[cpu].slab; // most frees hit the active slab: skip the pfn lookup then
+        if (slab == null || Long.compareUnsigned(address - slab.address(), Pages.PAGE_SIZE << slab.order()) >= 0) {
+            slab = slabByPfn.get(pfnOf(address));
+        }
         if (slab == null) {
             throw new BadAddressException(address, "kmem_cache_free(" + s.name() + ", " + SlubDebug.ptr(address)
                     + "): the address is in no slab of this cache (virt_to_slab() finds none); free only what "
