@@ -297,7 +297,7 @@ public final class SlubCache implements ObjectCache {
         int order = s.order();
         long pa;
         try {
-            pa = pages.allocPages(order, Gfp.GFP_KERNEL | Gfp.__GFP_NOWARN | Gfp.__GFP_NORETRY);
+            pa = pages.allocPages(order, allocflags() | Gfp.__GFP_NOWARN | Gfp.__GFP_NORETRY);
         } catch (OutOfMemoryException e) {
             if (s.minOrder() == s.order()) {
                 throw oom(e);
@@ -305,7 +305,7 @@ public final class SlubCache implements ObjectCache {
             order = s.minOrder();
             stats[Stat.ORDER_FALLBACK.ordinal()]++;
             try {
-                pa = pages.allocPages(order, Gfp.GFP_KERNEL);
+                pa = pages.allocPages(order, allocflags());
             } catch (OutOfMemoryException e2) {
                 throw oom(e2);
             }
@@ -319,6 +319,25 @@ public final class SlubCache implements ObjectCache {
         log.debug("{}: new slab at pfn {} order {} ({} objects)", s.name(), Long.toHexString(pfn), order,
                 slab.objects());
         return slab;
+    }
+
+    /**
+     * The gfp of every slab allocation: GFP_KERNEL plus s-&gt;allocflags as calculate_sizes() sets them
+     * (__GFP_COMP always in 6.x, __GFP_DMA / __GFP_DMA32 for SLAB_CACHE_DMA / SLAB_CACHE_DMA32,
+     * __GFP_RECLAIMABLE for SLAB_RECLAIM_ACCOUNT).
+     */
+    public int allocflags() {
+        int gfp = Gfp.GFP_KERNEL | Gfp.__GFP_COMP;
+        if (s.hasFlag(SlabFlags.SLAB_CACHE_DMA)) {
+            gfp |= Gfp.__GFP_DMA;
+        }
+        if (s.hasFlag(SlabFlags.SLAB_CACHE_DMA32)) {
+            gfp |= Gfp.__GFP_DMA32;
+        }
+        if (s.hasFlag(SlabFlags.SLAB_RECLAIM_ACCOUNT)) {
+            gfp |= Gfp.__GFP_RECLAIMABLE;
+        }
+        return gfp;
     }
 
     /** slab_out_of_memory()'s report (mm/slub.c), then the page allocator's reason. */
@@ -362,7 +381,10 @@ public final class SlubCache implements ObjectCache {
 
     @Override
     public void free(long address) {
-        Slab slab = slabByPfn.get(pfnOf(address));
+        Slab slab = cpus[cpu].slab; // most frees hit the active slab: skip the pfn lookup then
+        if (slab == null || Long.compareUnsigned(address - slab.address(), Pages.PAGE_SIZE << slab.order()) >= 0) {
+            slab = slabByPfn.get(pfnOf(address));
+        }
         if (slab == null) {
             throw new BadAddressException(address, "kmem_cache_free(" + s.name() + ", " + SlubDebug.ptr(address)
                     + "): the address is in no slab of this cache (virt_to_slab() finds none); free only what "
