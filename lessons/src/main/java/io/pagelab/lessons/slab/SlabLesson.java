@@ -261,7 +261,7 @@ public final class SlabLesson implements Lesson {
                 "those free objects either. Slab 2, on the node list, is empty but kept: a node keeps",
                 "up to min_partial = 5 empty slabs for the next burst. kmem_cache_shrink() flushes",
                 "the CPUs and gives every empty slab back to the buddy allocator:");
-        ctx.say(Tone.EMPHASIS, String.format(Locale.ROOT, "%d slabs returned; the buddy allocator's free pages are"
+        ctx.say(Tone.EMPHASIS, String.format(Locale.ROOT, "%d slabs returned; buddy free pages"
                 + " back to %,d (%s before).", returned, machine.buddy().freePageCount(),
                 machine.buddy().freePageCount() == freeBefore ? "same as" : "not the same as"));
         ctx.say("The first line in full, as the kernel prints it. SLUB has no tunables (always 0);",
