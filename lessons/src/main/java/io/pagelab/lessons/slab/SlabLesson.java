@@ -267,7 +267,7 @@ public final class SlabLesson implements Lesson {
         ctx.say("The first line in full, as the kernel prints it. SLUB has no tunables (always 0);",
                 "slabdata gives active_slabs = num_slabs = 2 and sharedavail 0:");
         ctx.diagram("one line of /proc/slabinfo (103 columns, broken before slabdata)", cutLine(fullLine));
-        ctx.say("slabinfo 只把节点 partial 链表上的空闲对象算作空闲，CPU 正在用的 slab 里的空闲对象算作活跃。");
+        ctx.say("slabinfo 只扣除节点 partial 链表上的空闲对象；CPU 持有的 slab 的空闲对象算活跃。");
     }
 
     /** The first six columns of the cache's slabinfo line. */
