@@ -718,6 +718,47 @@ public final class BuddyAllocator implements PageAllocator {
 
     // ================================================================== freeing
 
+    /** {@code POISON_FREE_INITMEM} (include/linux/poison.h): what freed init memory is filled with. */
+    public static final int POISON_FREE_INITMEM = 0xcc;
+
+    /**
+     * {@code free_reserved_area()} (mm/page_alloc.c, Linux 6.13): every whole page of
+     * {@code [startPa, endPa)} (start rounded up, end down) is filled with {@code poison} when RAM
+     * is attached and {@code poison} is 0..0xff, then {@code free_reserved_page()}: PG_reserved
+     * cleared, refcount 1, {@code __free_page()} (so it merges with free neighbours, or waits on a
+     * per-cpu list), managed pages + 1. Returns the pages freed; the caller prints
+     * "Freeing %s memory: %ldK".
+     *
+     * @throws InvalidArgumentException when a page of the range is not memblock-reserved memory of a
+     *     zone (already freed, a hole, allocated): nothing is freed then
+     */
+    public long freeReservedArea(long startPa, long endPa, int poison) {
+        long startPfn = (startPa + 4095) >>> 12;
+        long endPfn = endPa >>> 12;
+        InvalidArgumentException.check(startPa >= 0 && endPa >= startPa, "free_reserved_area(%s, %s): the range must"
+                + " be non-negative and end at or after its start", startPa, endPa);
+        for (long pfn = startPfn; pfn < endPfn; pfn++) {
+            Zone z = zoneOfOrNull(pfn);
+            if (z == null || FrameState.kind(memMap.state(pfn)) != FrameState.RESERVED) {
+                throw new InvalidArgumentException("free_reserved_area(" + Vsprintf.hex(startPa) + ", "
+                        + Vsprintf.hex(endPa) + "): pfn " + Vsprintf.hex(pfn) + (z == null ? " is in no zone"
+                        : " is " + FrameState.describe(memMap.state(pfn)) + ", not a reserved page")
+                        + "; only memblock-reserved pages of a zone can be given to the buddy allocator");
+            }
+        }
+        for (long pfn = startPfn; pfn < endPfn; pfn++) {
+            if (memory != null && poison >= 0 && poison <= 0xff) {
+                memory.fill(pfn << 12, 4096, poison);
+            }
+            Zone zone = zoneOf(pfn);
+            memMap.releaseToBuddy(pfn, 1);
+            memMap.setState(pfn, FrameState.allocated(0));
+            zone.managedPages++;
+            freePagesOk(zone, pfn, 0);
+        }
+        return endPfn - startPfn;
+    }
+
     /** {@code get_page()}: one more reference to an allocated block (by its first pfn). */
     public void getPage(long pfn) {
         Zone zone = zoneOf(pfn);
