@@ -40,6 +40,7 @@ import io.pagelab.kernel.zone.Watermarks;
 import io.pagelab.kernel.zone.WatermarkSetup;
 import io.pagelab.kernel.zone.ZoneType;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
@@ -107,6 +108,9 @@ public final class BuddyAllocator implements PageAllocator {
     private int currentCpu;
     private MemAutoInit autoInit = MemAutoInit.OFF;
     private final List<PageCorruption> corruptions = new ArrayList<>();
+    /** Pfns of allocated blocks that came from a {@code __GFP_MOVABLE} request (LRU / movable pages). */
+    private final BitSet movable = new BitSet();
+    private MigrationHook migrationHook = MigrationHook.NONE;
 
     /**
      * @param memMap the memmap
@@ -543,6 +547,9 @@ public final class BuddyAllocator implements PageAllocator {
             throw new OutOfMemoryException(4096L << order, msg);
         }
         prepNewPage(pfn, order, gfp);
+        if (GfpZone.gfpMigratetype(gfp).id() == MIGRATE_MOVABLE) {
+            movable.set((int) pfn);
+        }
         pgalloc++;
         return pfn;
     }
@@ -718,6 +725,77 @@ public final class BuddyAllocator implements PageAllocator {
 
     // ================================================================== freeing
 
+    // ================================================================== migration (mm/migrate.c)
+
+    /**
+     * Registers the reverse-map walk that remaps users of a migrated page (the process model's page
+     * tables); {@link MigrationHook#NONE} by default.
+     */
+    public void setMigrationHook(MigrationHook hook) {
+        this.migrationHook = hook == null ? MigrationHook.NONE : hook;
+    }
+
+    /** {@code PageLRU() || __PageMovable()}: the allocated block at {@code pfn} came from a movable request. */
+    public boolean pageMovable(long pfn) {
+        return pfn >= 0 && pfn < Integer.MAX_VALUE && movable.get((int) pfn);
+    }
+
+    /** The attached RAM, or null. */
+    PhysicalMemory memory() {
+        return memory;
+    }
+
+    /**
+     * {@code migrate_pages()} for one movable block: a new block of the same order from
+     * {@code target} (the free scanner for compaction, the page allocator for alloc_contig_range),
+     * contents copied when RAM is attached, the hook told, refcount, flags and mapcount moved, the
+     * old block freed.
+     *
+     * @return the new pfn
+     */
+    long migratePage(long pfn, java.util.function.LongUnaryOperator target) {
+        int order = FrameState.order(memMap.state(pfn));
+        long newPfn = target.applyAsLong(order);
+        if (memory != null) {
+            byte[] data = memory.readBytes(pfn << 12, 4096 << order);
+            memory.writeBytes(newPfn << 12, data);
+        }
+        memMap.setState(newPfn, FrameState.allocated(order));
+        memMap.setRefcount(newPfn, memMap.refcount(pfn));
+        memMap.setFlags(newPfn, memMap.flags(pfn));
+        memMap.setMapcount(newPfn, memMap.mapcount(pfn));
+        movable.set((int) newPfn);
+        migrationHook.remap(pfn, newPfn, order);
+        memMap.setRefcount(pfn, 0);
+        memMap.setMapcount(pfn, 0);
+        freePagesOk(zoneOf(pfn), pfn, order);
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("migrate order {} block {} -> {}", order, Vsprintf.hex(pfn), Vsprintf.hex(newPfn));
+        }
+        return newPfn;
+    }
+
+    /**
+     * {@code alloc_contig_range(start, end, MIGRATE_CMA)}: isolates the pageblocks around the range,
+     * drains the per-cpu lists, migrates every movable block inside it out, then takes the whole
+     * range: each page becomes an allocated order-0 page with refcount 1 (free them with
+     * {@link #freeContigRange}).
+     *
+     * @throws OutOfMemoryException "PFNs busy" when the range holds a block that cannot move
+     *     (unmovable, reserved, or a hole) or a migration target could not be allocated; nothing
+     *     changes then
+     */
+    public void allocContigRange(long startPfn, long endPfn) {
+        PageIsolation.allocContigRange(this, startPfn, endPfn);
+    }
+
+    /** {@code free_contig_range()}: the pages of an {@link #allocContigRange} back, one by one. */
+    public void freeContigRange(long pfn, long nrPages) {
+        for (long p = pfn; p < pfn + nrPages; p++) {
+            freePages(p, 0);
+        }
+    }
+
     /** {@code POISON_FREE_INITMEM} (include/linux/poison.h): what freed init memory is filled with. */
     public static final int POISON_FREE_INITMEM = 0xcc;
 
@@ -829,8 +907,9 @@ public final class BuddyAllocator implements PageAllocator {
      * {@code free_unref_page()} for orders up to PAGE_ALLOC_COSTLY_ORDER with per-cpu lists, else
      * {@code __free_pages_ok()}.
      */
-    private void freePagesOk(Zone zone, long pfn, int order) {
+    void freePagesOk(Zone zone, long pfn, int order) {
         memMap.clearFlags(pfn, 1 << order);
+        movable.clear((int) pfn, (int) (pfn + (1L << order)));
         if (memory != null) {
             if (autoInit.wantInitOnFree()) {
                 memory.fill(pfn << 12, 4096L << order, 0);
