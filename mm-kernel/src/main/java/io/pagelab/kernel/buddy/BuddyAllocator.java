@@ -40,6 +40,7 @@ import io.pagelab.kernel.zone.Watermarks;
 import io.pagelab.kernel.zone.WatermarkSetup;
 import io.pagelab.kernel.zone.ZoneType;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
@@ -107,6 +108,9 @@ public final class BuddyAllocator implements PageAllocator {
     private int currentCpu;
     private MemAutoInit autoInit = MemAutoInit.OFF;
     private final List<PageCorruption> corruptions = new ArrayList<>();
+    /** Pfns of allocated blocks that came from a {@code __GFP_MOVABLE} request (LRU / movable pages). */
+    private final BitSet movable = new BitSet();
+    private MigrationHook migrationHook = MigrationHook.NONE;
 
     /**
      * @param memMap the memmap
@@ -543,6 +547,9 @@ public final class BuddyAllocator implements PageAllocator {
             throw new OutOfMemoryException(4096L << order, msg);
         }
         prepNewPage(pfn, order, gfp);
+        if (GfpZone.gfpMigratetype(gfp).id() == MIGRATE_MOVABLE) {
+            movable.set((int) pfn);
+        }
         pgalloc++;
         return pfn;
     }
@@ -718,6 +725,118 @@ public final class BuddyAllocator implements PageAllocator {
 
     // ================================================================== freeing
 
+    // ================================================================== migration (mm/migrate.c)
+
+    /**
+     * Registers the reverse-map walk that remaps users of a migrated page (the process model's page
+     * tables); {@link MigrationHook#NONE} by default.
+     */
+    public void setMigrationHook(MigrationHook hook) {
+        this.migrationHook = hook == null ? MigrationHook.NONE : hook;
+    }
+
+    /** {@code PageLRU() || __PageMovable()}: the allocated block at {@code pfn} came from a movable request. */
+    public boolean pageMovable(long pfn) {
+        return pfn >= 0 && pfn < Integer.MAX_VALUE && movable.get((int) pfn);
+    }
+
+    /** The attached RAM, or null. */
+    PhysicalMemory memory() {
+        return memory;
+    }
+
+    /**
+     * {@code migrate_pages()} for one movable block: a new block of the same order from
+     * {@code target} (the free scanner for compaction, the page allocator for alloc_contig_range),
+     * contents copied when RAM is attached, the hook told, refcount, flags and mapcount moved, the
+     * old block freed.
+     *
+     * @return the new pfn
+     */
+    long migratePage(long pfn, java.util.function.LongUnaryOperator target) {
+        int order = FrameState.order(memMap.state(pfn));
+        long newPfn = target.applyAsLong(order);
+        if (memory != null) {
+            byte[] data = memory.readBytes(pfn << 12, 4096 << order);
+            memory.writeBytes(newPfn << 12, data);
+        }
+        memMap.setState(newPfn, FrameState.allocated(order));
+        memMap.setRefcount(newPfn, memMap.refcount(pfn));
+        memMap.setFlags(newPfn, memMap.flags(pfn));
+        memMap.setMapcount(newPfn, memMap.mapcount(pfn));
+        movable.set((int) newPfn);
+        migrationHook.remap(pfn, newPfn, order);
+        memMap.setRefcount(pfn, 0);
+        memMap.setMapcount(pfn, 0);
+        freePagesOk(zoneOf(pfn), pfn, order);
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("migrate order {} block {} -> {}", order, Vsprintf.hex(pfn), Vsprintf.hex(newPfn));
+        }
+        return newPfn;
+    }
+
+    /**
+     * {@code alloc_contig_range(start, end, MIGRATE_CMA)}: isolates the pageblocks around the range,
+     * drains the per-cpu lists, migrates every movable block inside it out, then takes the whole
+     * range: each page becomes an allocated order-0 page with refcount 1 (free them with
+     * {@link #freeContigRange}).
+     *
+     * @throws OutOfMemoryException "PFNs busy" when the range holds a block that cannot move
+     *     (unmovable, reserved, or a hole) or a migration target could not be allocated; nothing
+     *     changes then
+     */
+    public void allocContigRange(long startPfn, long endPfn) {
+        PageIsolation.allocContigRange(this, startPfn, endPfn);
+    }
+
+    /** {@code free_contig_range()}: the pages of an {@link #allocContigRange} back, one by one. */
+    public void freeContigRange(long pfn, long nrPages) {
+        for (long p = pfn; p < pfn + nrPages; p++) {
+            freePages(p, 0);
+        }
+    }
+
+    /** {@code POISON_FREE_INITMEM} (include/linux/poison.h): what freed init memory is filled with. */
+    public static final int POISON_FREE_INITMEM = 0xcc;
+
+    /**
+     * {@code free_reserved_area()} (mm/page_alloc.c, Linux 6.13): every whole page of
+     * {@code [startPa, endPa)} (start rounded up, end down) is filled with {@code poison} when RAM
+     * is attached and {@code poison} is 0..0xff, then {@code free_reserved_page()}: PG_reserved
+     * cleared, refcount 1, {@code __free_page()} (so it merges with free neighbours, or waits on a
+     * per-cpu list), managed pages + 1. Returns the pages freed; the caller prints
+     * "Freeing %s memory: %ldK".
+     *
+     * @throws InvalidArgumentException when a page of the range is not memblock-reserved memory of a
+     *     zone (already freed, a hole, allocated): nothing is freed then
+     */
+    public long freeReservedArea(long startPa, long endPa, int poison) {
+        long startPfn = (startPa + 4095) >>> 12;
+        long endPfn = endPa >>> 12;
+        InvalidArgumentException.check(startPa >= 0 && endPa >= startPa, "free_reserved_area(%s, %s): the range must"
+                + " be non-negative and end at or after its start", startPa, endPa);
+        for (long pfn = startPfn; pfn < endPfn; pfn++) {
+            Zone z = zoneOfOrNull(pfn);
+            if (z == null || FrameState.kind(memMap.state(pfn)) != FrameState.RESERVED) {
+                throw new InvalidArgumentException("free_reserved_area(" + Vsprintf.hex(startPa) + ", "
+                        + Vsprintf.hex(endPa) + "): pfn " + Vsprintf.hex(pfn) + (z == null ? " is in no zone"
+                        : " is " + FrameState.describe(memMap.state(pfn)) + ", not a reserved page")
+                        + "; only memblock-reserved pages of a zone can be given to the buddy allocator");
+            }
+        }
+        for (long pfn = startPfn; pfn < endPfn; pfn++) {
+            if (memory != null && poison >= 0 && poison <= 0xff) {
+                memory.fill(pfn << 12, 4096, poison);
+            }
+            Zone zone = zoneOf(pfn);
+            memMap.releaseToBuddy(pfn, 1);
+            memMap.setState(pfn, FrameState.allocated(0));
+            zone.managedPages++;
+            freePagesOk(zone, pfn, 0);
+        }
+        return endPfn - startPfn;
+    }
+
     /** {@code get_page()}: one more reference to an allocated block (by its first pfn). */
     public void getPage(long pfn) {
         Zone zone = zoneOf(pfn);
@@ -788,8 +907,9 @@ public final class BuddyAllocator implements PageAllocator {
      * {@code free_unref_page()} for orders up to PAGE_ALLOC_COSTLY_ORDER with per-cpu lists, else
      * {@code __free_pages_ok()}.
      */
-    private void freePagesOk(Zone zone, long pfn, int order) {
+    void freePagesOk(Zone zone, long pfn, int order) {
         memMap.clearFlags(pfn, 1 << order);
+        movable.clear((int) pfn, (int) (pfn + (1L << order)));
         if (memory != null) {
             if (autoInit.wantInitOnFree()) {
                 memory.fill(pfn << 12, 4096L << order, 0);

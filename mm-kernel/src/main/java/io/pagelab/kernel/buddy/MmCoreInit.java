@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * <p>Differs from Linux on purpose: the Memory line is printed right after the hand-over (Linux
  * prints it later, after early allocations); its reserved figure is what pagelab's memblock
  * reserved (kernel image, first MiB), which is less than a real kernel reserves (memmap, page
- * tables, percpu areas...). No deferred struct page init, no KHO, no CMA areas.
+ * tables, percpu areas...). No deferred struct page init, no KHO.
  */
 public final class MmCoreInit {
     private static final Logger LOG = LoggerFactory.getLogger(MmCoreInit.class);
@@ -66,8 +66,23 @@ public final class MmCoreInit {
 
     /** Hands the memory of a finished {@code setup_arch()} to a buddy allocator. */
     public static Result init(BootMemoryResult boot, BuddyConfig config) {
+        return init(boot, config, List.of());
+    }
+
+    /**
+     * The same with CMA areas declared on {@code boot.memblock()} ({@link Cma#declareContiguous}):
+     * the Memory line counts them as cma-reserved, then {@code cma_init_reserved_areas()} activates
+     * them.
+     */
+    public static Result init(BootMemoryResult boot, BuddyConfig config, List<Cma> cmaAreas) {
         requireNonNull(boot, "boot");
-        return init(boot.memblock(), boot.zones(), boot.sections(), boot.maxLowPfn(), config);
+        return init(boot.memblock(), boot.zones(), boot.sections(), boot.maxLowPfn(), config, cmaAreas);
+    }
+
+    /** The same from the parts, without CMA areas. */
+    public static Result init(MemblockView memblock, ZoneLayout layout, SparseSections sections, long maxLowPfn,
+            BuddyConfig config) {
+        return init(memblock, layout, sections, maxLowPfn, config, List.of());
     }
 
     /**
@@ -75,7 +90,8 @@ public final class MmCoreInit {
      * {@code free_area_init()} computed from it, the present sections and {@code max_low_pfn}.
      */
     public static Result init(MemblockView memblock, ZoneLayout layout, SparseSections sections, long maxLowPfn,
-            BuddyConfig config) {
+            BuddyConfig config, List<Cma> cmaAreas) {
+        requireNonNull(cmaAreas, "cmaAreas");
         requireNonNull(memblock, "memblock");
         requireNonNull(layout, "layout");
         requireNonNull(sections, "sections");
@@ -106,6 +122,17 @@ public final class MmCoreInit {
             }
         }
 
+        // mem_init_print_info() sees the CMA areas reserved, not yet managed; cma_init_reserved_areas()
+        // (core_initcall) then activates them, before init_per_zone_wmark_min() (postcore_initcall)
+        long totalcma = 0;
+        for (Cma cma : cmaAreas) {
+            totalcma += cma.count();
+        }
+        String memoryLine = memInitPrintInfo(allocator, present, config.kernelImage(), totalcma);
+        for (Cma cma : cmaAreas) {
+            cma.activate(allocator);
+        }
+
         // init_per_zone_wmark_min(), khugepaged_min_free_kbytes_update()
         allocator.setWatermarkScaleFactorAtBoot(config.watermarkScaleFactor());
         allocator.initPerZoneWmarkMin();
@@ -126,7 +153,7 @@ public final class MmCoreInit {
         // report_meminit()'s lines just before mem_init_print_info()'s; pagelab appends them after it so
         // that the report keeps its earlier line positions (Built..., Memory:)
         allocator.configure(config);
-        report.add(memInitPrintInfo(allocator, present, config.kernelImage()));
+        report.add(memoryLine);
         report.addAll(config.autoInit().bootLines());
         return new Result(allocator, report);
     }
@@ -213,12 +240,14 @@ public final class MmCoreInit {
     }
 
     /** {@code mem_init_print_info()}. */
-    static String memInitPrintInfo(BuddyAllocator allocator, long physpages, BuddyConfig.KernelImage image) {
+    static String memInitPrintInfo(BuddyAllocator allocator, long physpages, BuddyConfig.KernelImage image,
+            long totalcma) {
         long free = allocator.freePageCount();
         long totalram = allocator.managedPages();
         String line = String.format(Locale.ROOT, "Memory: %dK/%dK available (%dK kernel code, %dK rwdata, %dK rodata,"
                 + " %dK init, %dK bss, %dK reserved, %dK cma-reserved)", free * 4, physpages * 4, image.codeK(),
-                image.rwdataK(), image.rodataK(), image.initK(), image.bssK(), (physpages - totalram) * 4, 0);
+                image.rwdataK(), image.rodataK(), image.initK(), image.bssK(), (physpages - totalram - totalcma) * 4,
+                totalcma * 4);
         LOG.debug("{}", line);
         return line;
     }

@@ -5,6 +5,7 @@ import static io.pagelab.kernel.zone.MigrateType.MIGRATE_PCPTYPES;
 import io.pagelab.api.error.InvalidArgumentException;
 import io.pagelab.kernel.page.FrameState;
 import io.pagelab.kernel.page.MemMap;
+import io.pagelab.kernel.zone.MigrateType;
 import io.pagelab.kernel.printk.Vsprintf;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -259,6 +260,10 @@ public final class PerCpuPages {
                 count[cpu] -= nrPages;
                 long pfn = e >>> 3;
                 int mt = (int) (e & 7);
+                if (memMap.pageblockMigratetype(pfn) == MigrateType.MIGRATE_ISOLATE) {
+                    // free_pcppages_bulk(): a page of a pageblock isolated meanwhile goes to the isolate list
+                    mt = MigrateType.MIGRATE_ISOLATE;
+                }
                 if (LOG.isTraceEnabled()) {
                     LOG.trace("mm_page_pcpu_drain: pfn={} order={} migratetype={}", Vsprintf.hex(pfn), order, mt);
                 }

@@ -82,6 +82,8 @@ public final class Zone {
     long managedPages;
     long nrFreePages;
     long nrFreeCmaPages;
+    /** {@code zone->cma_pages}: pages of CMA areas in the zone. */
+    long cmaPages;
     long nrReservedHighatomic;
     long watermarkBoost;
     Watermarks watermarks = Watermarks.NONE;
@@ -173,6 +175,11 @@ public final class Zone {
     /** {@code NR_FREE_CMA_PAGES}. */
     public long freeCmaPages() {
         return nrFreeCmaPages;
+    }
+
+    /** {@code zone->cma_pages}: pages of activated CMA areas ("cma" in /proc/zoneinfo). */
+    public long cmaPages() {
+        return cmaPages;
     }
 
     /** {@code free_area[order].nr_free}: free blocks of this order, all migratetypes. */
