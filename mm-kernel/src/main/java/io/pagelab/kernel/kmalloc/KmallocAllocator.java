@@ -108,8 +108,13 @@ public final class KmallocAllocator {
      *     memory is left
      */
     public long kmalloc(long size, int gfp) {
-        InvalidArgumentException.check(size >= 0, "kmalloc size %s is negative (size_t is unsigned)", size);
-        InvalidArgumentException.check(Gfp.isValid(gfp), "gfp flags %s have unknown bits", gfp);
+        // explicit throws, not check(..., size): the varargs would box size and gfp on every call
+        if (size < 0) {
+            throw new InvalidArgumentException("kmalloc size " + size + " is negative (size_t is unsigned)");
+        }
+        if (!Gfp.isValid(gfp)) {
+            throw new InvalidArgumentException("gfp flags " + gfp + " have unknown bits");
+        }
         if (size == 0) {
             return Kmalloc.ZERO_SIZE_PTR;
         }
@@ -137,7 +142,9 @@ public final class KmallocAllocator {
         if ((gfp & Gfp.__GFP_ZERO) != 0) {
             slabCaches.directMap().fill(va, Pages.PAGE_SIZE << order, 0);
         }
-        log.debug("kmalloc_large({}) order {} at pfn {}", size, order, Long.toHexString(pfn));
+        if (log.isDebugEnabled()) { // the arguments (hex strings, boxed counters) cost even when not logged
+            log.debug("kmalloc_large({}) order {} at pfn {}", size, order, Long.toHexString(pfn));
+        }
         return va;
     }
 

@@ -108,7 +108,9 @@ public final class Slab {
                 cur = next;
             }
             cache.setFreepointer(cur, 0);
-            log.debug("{}: new slab {} order {} shuffled from random_seq[{}]", s.name(), hex(address), order, pos);
+            if (log.isDebugEnabled()) { // the arguments (hex strings, boxed counters) cost even when not logged
+                log.debug("{}: new slab {} order {} shuffled from random_seq[{}]", s.name(), hex(address), order, pos);
+            }
         } else {
             long p = slab.firstObject();
             slab.setupObject(p);
@@ -120,7 +122,9 @@ public final class Slab {
                 p = next;
             }
             cache.setFreepointer(p, 0);
-            log.debug("{}: new slab {} order {} in address order", s.name(), hex(address), order);
+            if (log.isDebugEnabled()) { // the arguments (hex strings, boxed counters) cost even when not logged
+                log.debug("{}: new slab {} order {} in address order", s.name(), hex(address), order);
+            }
         }
         return slab;
     }
@@ -376,8 +380,10 @@ public final class Slab {
                 cache.setTrack(object, false, who);
             }
         }
-        log.debug("{}: alloc {} from slab {} (inuse {}/{}), next free {}", s.name(), hex(object), hex(address), inuse,
-                objects, hex(next));
+        if (log.isDebugEnabled()) { // the arguments (hex strings, boxed counters) cost even when not logged
+            log.debug("{}: alloc {} from slab {} (inuse {}/{}), next free {}", s.name(), hex(object), hex(address),
+                    inuse, objects, hex(next));
+        }
         return object;
     }
 
@@ -421,7 +427,9 @@ public final class Slab {
         freelist = object;
         inuse--;
         markAllocated(object, false);
-        log.debug("{}: free {} to slab {} (inuse {}/{})", s.name(), hex(object), hex(address), inuse, objects);
+        if (log.isDebugEnabled()) { // the arguments (hex strings, boxed counters) cost even when not logged
+            log.debug("{}: free {} to slab {} (inuse {}/{})", s.name(), hex(object), hex(address), inuse, objects);
+        }
     }
 
     private void checkObjectAddress(long object, String what) {

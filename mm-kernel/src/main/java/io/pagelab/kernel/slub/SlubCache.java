@@ -195,7 +195,9 @@ public final class SlubCache implements ObjectCache {
 
     @Override
     public long alloc(int gfp) {
-        InvalidArgumentException.check(Gfp.isValid(gfp), "gfp flags %s have unknown bits", gfp);
+        if (!Gfp.isValid(gfp)) { // not check(..., gfp): that would box gfp on every call
+            throw new InvalidArgumentException("gfp flags " + gfp + " have unknown bits");
+        }
         long object = s.isDebug() ? allocDebug() : slabAllocNode(cpus[cpu]);
         active++;
         if ((gfp & Gfp.__GFP_ZERO) != 0) {
@@ -320,8 +322,10 @@ public final class SlubCache implements ObjectCache {
             slabByPfn.put(pfn + i, slab);
         }
         nrSlabs++;
-        log.debug("{}: new slab at pfn {} order {} ({} objects)", s.name(), Long.toHexString(pfn), order,
-                slab.objects());
+        if (log.isDebugEnabled()) { // the arguments (hex strings, boxed counters) cost even when not logged
+            log.debug("{}: new slab at pfn {} order {} ({} objects)", s.name(), Long.toHexString(pfn), order,
+                    slab.objects());
+        }
         return slab;
     }
 
@@ -506,7 +510,9 @@ public final class SlubCache implements ObjectCache {
         nrSlabs--;
         pages.freePages(pa, slab.order());
         stats[Stat.FREE_SLAB.ordinal()]++;
-        log.debug("{}: slab at pfn {} order {} returned", s.name(), Long.toHexString(pfn), slab.order());
+        if (log.isDebugEnabled()) { // the arguments (hex strings, boxed counters) cost even when not logged
+            log.debug("{}: slab at pfn {} order {} returned", s.name(), Long.toHexString(pfn), slab.order());
+        }
     }
 
     // ---------------------------------------------------------------------------------- flush, shrink, stats
