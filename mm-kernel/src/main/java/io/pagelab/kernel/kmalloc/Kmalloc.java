@@ -95,8 +95,10 @@ public final class Kmalloc {
      * size_index for up to 192 bytes, fls(size - 1) above.
      */
     public static int kmallocSlabIndex(long size) {
-        InvalidArgumentException.check(size >= 1 && size <= KMALLOC_MAX_CACHE_SIZE,
-                "kmalloc_slab(%s): only sizes 1..%s come from a kmalloc cache", size, KMALLOC_MAX_CACHE_SIZE);
+        if (size < 1 || size > KMALLOC_MAX_CACHE_SIZE) { // not check(..., size): no boxing on the kmalloc path
+            throw new InvalidArgumentException("kmalloc_slab(" + size + "): only sizes 1.." + KMALLOC_MAX_CACHE_SIZE
+                    + " come from a kmalloc cache");
+        }
         if (size <= 192) {
             return SIZE_INDEX[sizeIndexElem((int) size)];
         }

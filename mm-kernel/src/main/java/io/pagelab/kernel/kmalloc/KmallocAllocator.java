@@ -7,10 +7,10 @@ import io.pagelab.api.error.DoubleFreeException;
 import io.pagelab.api.error.InvalidArgumentException;
 import io.pagelab.api.error.OutOfMemoryException;
 import io.pagelab.kernel.slub.KmemCacheArgs;
+import io.pagelab.kernel.slub.PfnMap;
 import io.pagelab.kernel.slub.SlabCaches;
 import io.pagelab.kernel.slub.SlubCache;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -41,10 +41,17 @@ import org.slf4j.LoggerFactory;
 public final class KmallocAllocator {
     private static final Logger log = LoggerFactory.getLogger(KmallocAllocator.class);
 
+    /** The largest order a large kmalloc has: KMALLOC_SHIFT_MAX - PAGE_SHIFT. */
+    private static final int MAX_LARGE_ORDER = Kmalloc.KMALLOC_SHIFT_MAX - Pages.PAGE_SHIFT;
+
     private final SlabCaches slabCaches;
     private final Map<KmallocType, SlubCache[]> caches = new EnumMap<>(KmallocType.class);
-    /** Large kmalloc blocks: head pfn -&gt; order (folio_order of the compound page). */
-    private final Map<Long, Integer> largeKmalloc = new HashMap<>();
+    /** Large kmalloc blocks by head pfn (the compound page's folio_order is in the value). */
+    private final PfnMap<LargeKmalloc> largeKmalloc = new PfnMap<>();
+
+    /** One live large kmalloc: its compound page's head pfn and order. */
+    private record LargeKmalloc(long pfn, int order) {
+    }
 
     /** kmalloc on these caches; creates kmalloc-8 ... kmalloc-8k (with 96 and 192) at once. */
     public KmallocAllocator(SlabCaches slabCaches) {
@@ -101,8 +108,13 @@ public final class KmallocAllocator {
      *     memory is left
      */
     public long kmalloc(long size, int gfp) {
-        InvalidArgumentException.check(size >= 0, "kmalloc size %s is negative (size_t is unsigned)", size);
-        InvalidArgumentException.check(Gfp.isValid(gfp), "gfp flags %s have unknown bits", gfp);
+        // explicit throws, not check(..., size): the varargs would box size and gfp on every call
+        if (size < 0) {
+            throw new InvalidArgumentException("kmalloc size " + size + " is negative (size_t is unsigned)");
+        }
+        if (!Gfp.isValid(gfp)) {
+            throw new InvalidArgumentException("gfp flags " + gfp + " have unknown bits");
+        }
         if (size == 0) {
             return Kmalloc.ZERO_SIZE_PTR;
         }
@@ -125,12 +137,14 @@ public final class KmallocAllocator {
     private long kmallocLarge(long size, int gfp) {
         int order = io.pagelab.kernel.slub.SlabSizing.getOrder(size);
         long pfn = slabCaches.pageAllocator().allocPages(order, gfp | Gfp.__GFP_COMP);
-        largeKmalloc.put(pfn, order);
+        largeKmalloc.put(pfn, new LargeKmalloc(pfn, order));
         long va = slabCaches.directMap().va(Pages.pfnPhys(pfn));
         if ((gfp & Gfp.__GFP_ZERO) != 0) {
             slabCaches.directMap().fill(va, Pages.PAGE_SIZE << order, 0);
         }
-        log.debug("kmalloc_large({}) order {} at pfn {}", size, order, Long.toHexString(pfn));
+        if (log.isDebugEnabled()) { // the arguments (hex strings, boxed counters) cost even when not logged
+            log.debug("kmalloc_large({}) order {} at pfn {}", size, order, Long.toHexString(pfn));
+        }
         return va;
     }
 
@@ -146,7 +160,7 @@ public final class KmallocAllocator {
         if (Kmalloc.isZeroOrNull(p)) {
             return;
         }
-        SlubCache cache = slabCaches.virtToCache(p).orElse(null);
+        SlubCache cache = slabCaches.cacheOrNull(p);
         if (cache != null) {
             cache.free(p); // slab_free(slab->slab_cache, ...)
             return;
@@ -158,8 +172,8 @@ public final class KmallocAllocator {
     private void freeLargeKmalloc(long p) {
         long pa = p - slabCaches.directMap().pageOffset();
         long pfn = pa >>> Pages.PAGE_SHIFT;
-        Integer order = (pa & (Pages.PAGE_SIZE - 1)) == 0 ? largeKmalloc.get(pfn) : null;
-        if (order == null) {
+        LargeKmalloc block = (pa & (Pages.PAGE_SIZE - 1)) == 0 ? largeKmalloc.get(pfn) : null;
+        if (block == null) {
             String head = findLargeHead(pfn).map(h -> "; it lies inside the large kmalloc at "
                     + ptr(slabCaches.directMap().va(Pages.pfnPhys(h))) + ": kfree that pointer").orElse("");
             throw new BadAddressException(p, "WARNING: free_large_kmalloc: kfree(" + ptr(p) + "): invalid pointer\n"
@@ -167,14 +181,16 @@ public final class KmallocAllocator {
                     + "(" + ptr(p) + " is neither an object of a slab page nor the start of a live large kmalloc"
                     + head + "; kfree takes only what kmalloc returned, once)");
         }
-        slabCaches.pageAllocator().freePages(pfn, order);
+        slabCaches.pageAllocator().freePages(pfn, block.order());
         largeKmalloc.remove(pfn);
     }
 
+    /** The large kmalloc covering pfn: buddy blocks are aligned to their size, so its head is pfn rounded down. */
     private Optional<Long> findLargeHead(long pfn) {
-        for (Map.Entry<Long, Integer> e : largeKmalloc.entrySet()) {
-            if (pfn >= e.getKey() && pfn < e.getKey() + (1L << e.getValue())) {
-                return Optional.of(e.getKey());
+        for (int order = 0; order <= MAX_LARGE_ORDER; order++) {
+            LargeKmalloc block = largeKmalloc.get(pfn & -(1L << order));
+            if (block != null && pfn < block.pfn() + (1L << block.order())) {
+                return Optional.of(block.pfn());
             }
         }
         return Optional.empty();
@@ -191,17 +207,17 @@ public final class KmallocAllocator {
         if (Kmalloc.isZeroOrNull(p)) {
             return 0;
         }
-        Optional<SlubCache> cache = slabCaches.virtToCache(p);
-        if (cache.isPresent()) {
-            return cache.get().kmemCache().layout().slabKsize();
+        SlubCache cache = slabCaches.cacheOrNull(p);
+        if (cache != null) {
+            return cache.kmemCache().layout().slabKsize();
         }
         long pa = p - slabCaches.directMap().pageOffset();
-        Integer order = (pa & (Pages.PAGE_SIZE - 1)) == 0 ? largeKmalloc.get(pa >>> Pages.PAGE_SHIFT) : null;
-        if (order == null) {
+        LargeKmalloc block = (pa & (Pages.PAGE_SIZE - 1)) == 0 ? largeKmalloc.get(pa >>> Pages.PAGE_SHIFT) : null;
+        if (block == null) {
             throw new BadAddressException(p, "ksize(" + ptr(p) + "): not memory kmalloc returned (no slab page, no"
                     + " large kmalloc starts there)");
         }
-        return Pages.PAGE_SIZE << order;
+        return Pages.PAGE_SIZE << block.order();
     }
 
     /**

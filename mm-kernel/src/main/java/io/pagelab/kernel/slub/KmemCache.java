@@ -1,6 +1,7 @@
 package io.pagelab.kernel.slub;
 
 import io.pagelab.api.Pages;
+import io.pagelab.api.PhysicalMemory;
 import io.pagelab.api.error.BadAddressException;
 import io.pagelab.api.error.DoubleFreeException;
 import io.pagelab.api.error.InvalidArgumentException;
@@ -38,6 +39,11 @@ public final class KmemCache {
     private final KernelRandom rng;
     private final DirectMap directMap;
     private final SlubDebug debug;
+    // resolved once for the fast paths: s->offset, the memory behind the direct map, PAGE_OFFSET
+    private final int offset;
+    private final boolean hardened;
+    private final PhysicalMemory memory;
+    private final long pageOffset;
     private long jiffies;
 
     private KmemCache(KmemCacheLayout layout, SlubConfig config, FreelistCodec codec, int[] randomSeq, KernelRandom rng,
@@ -49,6 +55,10 @@ public final class KmemCache {
         this.rng = rng;
         this.directMap = directMap;
         this.debug = debug;
+        this.offset = layout.offset();
+        this.hardened = codec.isHardened();
+        this.memory = directMap.memory();
+        this.pageOffset = directMap.pageOffset();
     }
 
     /**
@@ -155,6 +165,34 @@ public final class KmemCache {
         }
         long ptrAddr = freePointerAddress(object);
         directMap.writeLong(ptrAddr, codec.encode(fp, ptrAddr));
+    }
+
+    /**
+     * get_freepointer() for an object the caller expects in {@code slab}: when the stored word lies
+     * inside the slab's pages (whose mapping newSlab() checked once), it is read from the memory
+     * directly; anything else (a forged pointer from a corrupted freelist) goes through the direct
+     * map's checks and faults as it would in the kernel.
+     */
+    long getFreepointer(long object, Slab slab) {
+        long ptrAddr = object + offset;
+        if (Long.compareUnsigned(ptrAddr - slab.address(), slab.bytes() - Long.BYTES) > 0) {
+            return getFreepointer(object);
+        }
+        return codec.decode(memory.readLong(ptrAddr - pageOffset), ptrAddr);
+    }
+
+    /**
+     * set_freepointer() of an object of {@code slab} (the caller checked it is one of its objects):
+     * the same BUG_ON, then a write straight into the slab's pages.
+     */
+    void setFreepointer(long object, long fp, Slab slab) {
+        long ptrAddr = object + offset;
+        if ((hardened && object == fp)
+                || Long.compareUnsigned(ptrAddr - slab.address(), slab.bytes() - Long.BYTES) > 0) {
+            setFreepointer(object, fp);
+            return;
+        }
+        memory.writeLong(ptrAddr - pageOffset, codec.encode(fp, ptrAddr));
     }
 
     /** get_track(): the alloc or free track of an object (SLAB_STORE_USER caches). */

@@ -7,7 +7,6 @@ import io.pagelab.api.error.InvalidArgumentException;
 import io.pagelab.api.error.MemoryCorruptionException;
 import io.pagelab.api.error.OutOfMemoryException;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,14 +53,37 @@ public final class Slab {
     private long freelist;
     private int inuse;
     private boolean frozen;
-    private final BitSet allocated = new BitSet();
+    /** pagelab's own bookkeeping: one bit per object, set while it is handed out. */
+    private final long[] allocated;
+    // the geometry, resolved once so the fast paths neither chase the layout nor divide
+    private final long firstObject;
+    private final long bytes;
+    private final int size;
+    private final long span;
+    private final long reciprocal;
 
     private Slab(KmemCache cache, long address, int order, int objects) {
         this.cache = cache;
         this.address = address;
         this.order = order;
         this.objects = objects;
+        this.allocated = new long[(objects + 63) >>> 6];
+        KmemCacheLayout s = cache.layout();
+        this.firstObject = address + s.redLeftPad();
+        this.bytes = Pages.PAGE_SIZE << order;
+        this.size = s.size();
+        this.span = (long) objects * size;
+        this.reciprocal = ((1L << RECIPROCAL_SHIFT) + size - 1) / size;
     }
+
+    /**
+     * obj_to_index() divides by multiplying with s-&gt;reciprocal_size (include/linux/reciprocal_div.h);
+     * here ceil(2^40 / size): for an offset rel = q * size inside a slab (rel &lt; 2^40), q * size *
+     * ceil(2^40 / size) / 2^40 lies in [q, q + rel / 2^40), so the quotient is exact, and an offset
+     * that is no multiple of size shows a non-zero remainder. Slabs are at most 2^22 bytes and
+     * objects at least 8 bytes, so the product stays below 2^63.
+     */
+    private static final int RECIPROCAL_SHIFT = 40;
 
     /** allocate_slab() after the pages were obtained: debug setup and the freelist. */
     static Slab allocate(KmemCache cache, long address, int order, int objects) {
@@ -86,7 +108,9 @@ public final class Slab {
                 cur = next;
             }
             cache.setFreepointer(cur, 0);
-            log.debug("{}: new slab {} order {} shuffled from random_seq[{}]", s.name(), hex(address), order, pos);
+            if (log.isDebugEnabled()) { // the arguments (hex strings, boxed counters) cost even when not logged
+                log.debug("{}: new slab {} order {} shuffled from random_seq[{}]", s.name(), hex(address), order, pos);
+            }
         } else {
             long p = slab.firstObject();
             slab.setupObject(p);
@@ -98,7 +122,9 @@ public final class Slab {
                 p = next;
             }
             cache.setFreepointer(p, 0);
-            log.debug("{}: new slab {} order {} in address order", s.name(), hex(address), order);
+            if (log.isDebugEnabled()) { // the arguments (hex strings, boxed counters) cost even when not logged
+                log.debug("{}: new slab {} order {} in address order", s.name(), hex(address), order);
+            }
         }
         return slab;
     }
@@ -198,21 +224,52 @@ public final class Slab {
         inuse -= count;
     }
 
+    /**
+     * The index of the object starting at {@code object}, or -1 when no object of this slab starts
+     * there: O(1), one multiplication, no division.
+     */
+    int indexOf(long object) {
+        long rel = object - firstObject;
+        if (Long.compareUnsigned(rel, span) >= 0) {
+            return -1;
+        }
+        long q = (rel * reciprocal) >>> RECIPROCAL_SHIFT;
+        return rel - q * size == 0 ? (int) q : -1;
+    }
+
     /** pagelab's own bookkeeping of handed-out objects (used by SlubCache's strict double-free check). */
     boolean isAllocated(long object) {
-        return checkValidPointer(object) && object != 0 && allocated.get(objToIndex(object));
+        int index = indexOf(object);
+        return index >= 0 && isAllocatedAt(index);
+    }
+
+    boolean isAllocatedAt(int index) {
+        return (allocated[index >>> 6] & (1L << index)) != 0;
     }
 
     void markAllocated(long object, boolean value) {
-        if (object == 0 || !checkValidPointer(object)) {
-            return; // a forged freelist can hand out anything; only real objects are tracked
+        int index = indexOf(object);
+        if (index >= 0) { // a forged freelist can hand out anything; only real objects are tracked
+            markAllocatedAt(index, value);
         }
-        allocated.set((int) ((object - firstObject()) / cache.layout().size()), value);
+    }
+
+    void markAllocatedAt(int index, boolean value) {
+        if (value) {
+            allocated[index >>> 6] |= 1L << index;
+        } else {
+            allocated[index >>> 6] &= ~(1L << index);
+        }
+    }
+
+    /** The slab's size in bytes: PAGE_SIZE &lt;&lt; order. */
+    long bytes() {
+        return bytes;
     }
 
     /** The first object's address: slab_address + red_left_pad (fixup_red_left). */
     public long firstObject() {
-        return address + cache.layout().redLeftPad();
+        return firstObject;
     }
 
     /** The address of object {@code index}. */
@@ -226,7 +283,7 @@ public final class Slab {
 
     /** True when the address lies anywhere inside this slab's pages. */
     public boolean contains(long addr) {
-        return Long.compareUnsigned(addr - address, Pages.PAGE_SIZE << order) < 0;
+        return Long.compareUnsigned(addr - address, bytes) < 0;
     }
 
     /**
@@ -234,18 +291,13 @@ public final class Slab {
      * multiple of s-&gt;size from the first slot).
      */
     public boolean checkValidPointer(long object) {
-        if (object == 0) {
-            return true;
-        }
-        KmemCacheLayout s = cache.layout();
-        long rel = object - s.redLeftPad() - address;
-        return Long.compareUnsigned(rel, (long) objects * s.size()) < 0 && rel % s.size() == 0;
+        return object == 0 || indexOf(object) >= 0;
     }
 
     /** obj_to_index(): which object of the slab this is. */
     public int objToIndex(long object) {
         checkObjectAddress(object, "object");
-        return (int) ((object - firstObject()) / cache.layout().size());
+        return indexOf(object);
     }
 
     /** The free objects in list order, following the stored pointers (at most objects + 1 steps). */
@@ -328,8 +380,10 @@ public final class Slab {
                 cache.setTrack(object, false, who);
             }
         }
-        log.debug("{}: alloc {} from slab {} (inuse {}/{}), next free {}", s.name(), hex(object), hex(address), inuse,
-                objects, hex(next));
+        if (log.isDebugEnabled()) { // the arguments (hex strings, boxed counters) cost even when not logged
+            log.debug("{}: alloc {} from slab {} (inuse {}/{}), next free {}", s.name(), hex(object), hex(address),
+                    inuse, objects, hex(next));
+        }
         return object;
     }
 
@@ -373,7 +427,9 @@ public final class Slab {
         freelist = object;
         inuse--;
         markAllocated(object, false);
-        log.debug("{}: free {} to slab {} (inuse {}/{})", s.name(), hex(object), hex(address), inuse, objects);
+        if (log.isDebugEnabled()) { // the arguments (hex strings, boxed counters) cost even when not logged
+            log.debug("{}: free {} to slab {} (inuse {}/{})", s.name(), hex(object), hex(address), inuse, objects);
+        }
     }
 
     private void checkObjectAddress(long object, String what) {

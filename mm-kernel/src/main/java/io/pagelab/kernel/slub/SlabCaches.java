@@ -6,9 +6,7 @@ import io.pagelab.api.error.BadAddressException;
 import io.pagelab.api.error.InvalidArgumentException;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -26,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * <p>Differs from Linux: struct slab overlays struct page in the kernel, so virt_to_slab() reads
- * the page's own fields; pagelab keeps a pfn-to-cache map beside the page allocator instead (the
+ * the page's own fields; pagelab keeps a pfn-to-cache map ({@link PfnMap}, primitive keys) beside the page allocator instead (the
  * buddy allocator's memmap is not extended with slab fields). On a free to the wrong cache Linux
  * warns and frees the object to the cache it really belongs to; pagelab reports the same warning
  * and refuses the free, leaving both caches untouched, so the bug stays visible.
@@ -43,7 +41,7 @@ public final class SlabCaches {
     private final int nrCpus;
     private final boolean strictDoubleFree;
     private final List<SlubCache> caches = new ArrayList<>();
-    private final Map<Long, SlubCache> cacheByPfn = new HashMap<>();
+    private final PfnMap<SlubCache> cacheByPfn = new PfnMap<>();
 
     /**
      * The caches of a machine with {@code nrCpus} CPUs whose slabs come from {@code pageAllocator}
@@ -155,7 +153,7 @@ public final class SlabCaches {
     }
 
     /** virt_to_cache() without the Optional, for the free paths: null when no slab holds the address. */
-    SlubCache cacheOrNull(long address) {
+    public SlubCache cacheOrNull(long address) {
         return cacheByPfn.get(pfnOf(address));
     }
 

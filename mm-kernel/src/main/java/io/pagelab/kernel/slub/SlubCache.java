@@ -10,11 +10,11 @@ import io.pagelab.api.error.OutOfMemoryException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashSet;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -68,7 +68,7 @@ public final class SlubCache implements ObjectCache {
     private final long tidStep;
     private final Deque<Slab> nodePartial = new ArrayDeque<>();
     private final List<Slab> full = new ArrayList<>();
-    private final Map<Long, Slab> slabByPfn = new HashMap<>();
+    private final PfnMap<Slab> slabByPfn = new PfnMap<>();
     private final boolean strictDoubleFree;
     private int cpu;
     private long nrSlabs;
@@ -195,7 +195,9 @@ public final class SlubCache implements ObjectCache {
 
     @Override
     public long alloc(int gfp) {
-        InvalidArgumentException.check(Gfp.isValid(gfp), "gfp flags %s have unknown bits", gfp);
+        if (!Gfp.isValid(gfp)) { // not check(..., gfp): that would box gfp on every call
+            throw new InvalidArgumentException("gfp flags " + gfp + " have unknown bits");
+        }
         long object = s.isDebug() ? allocDebug() : slabAllocNode(cpus[cpu]);
         active++;
         if ((gfp & Gfp.__GFP_ZERO) != 0) {
@@ -207,10 +209,14 @@ public final class SlubCache implements ObjectCache {
     /** slab_alloc_node(): the lockless fast path, else ___slab_alloc(). */
     private long slabAllocNode(CpuSlab c) {
         long object = c.freelist;
-        if (object != 0 && c.slab != null) {
-            c.freelist = cache.getFreepointer(object);
+        Slab slab = c.slab;
+        if (object != 0 && slab != null) {
+            c.freelist = cache.getFreepointer(object, slab);
             c.tid += tidStep;
-            c.slab.markAllocated(object, true);
+            int index = slab.indexOf(object);
+            if (index >= 0) { // a forged freelist can hand out anything; only real objects are tracked
+                slab.markAllocatedAt(index, true);
+            }
             stats[Stat.ALLOC_FASTPATH.ordinal()]++;
             return object;
         }
@@ -259,7 +265,7 @@ public final class SlubCache implements ObjectCache {
 
     /** load_freelist: the first object goes to the caller, the rest becomes c-&gt;freelist. */
     private long loadFreelist(CpuSlab c, long freelist) {
-        c.freelist = cache.getFreepointer(freelist);
+        c.freelist = cache.getFreepointer(freelist, c.slab);
         c.tid += tidStep;
         c.slab.markAllocated(freelist, true);
         return freelist;
@@ -316,8 +322,10 @@ public final class SlubCache implements ObjectCache {
             slabByPfn.put(pfn + i, slab);
         }
         nrSlabs++;
-        log.debug("{}: new slab at pfn {} order {} ({} objects)", s.name(), Long.toHexString(pfn), order,
-                slab.objects());
+        if (log.isDebugEnabled()) { // the arguments (hex strings, boxed counters) cost even when not logged
+            log.debug("{}: new slab at pfn {} order {} ({} objects)", s.name(), Long.toHexString(pfn), order,
+                    slab.objects());
+        }
         return slab;
     }
 
@@ -382,7 +390,7 @@ public final class SlubCache implements ObjectCache {
     @Override
     public void free(long address) {
         Slab slab = cpus[cpu].slab; // most frees hit the active slab: skip the pfn lookup then
-        if (slab == null || Long.compareUnsigned(address - slab.address(), Pages.PAGE_SIZE << slab.order()) >= 0) {
+        if (slab == null || Long.compareUnsigned(address - slab.address(), slab.bytes()) >= 0) {
             slab = slabByPfn.get(pfnOf(address));
         }
         if (slab == null) {
@@ -390,12 +398,13 @@ public final class SlubCache implements ObjectCache {
                     + "): the address is in no slab of this cache (virt_to_slab() finds none); free only what "
                     + "alloc() returned");
         }
-        if (!slab.checkValidPointer(address)) {
+        int index = slab.indexOf(address);
+        if (index < 0) {
             throw new BadAddressException(address, "Invalid object pointer " + SlubDebug.ptr(address) + ": not the start"
                     + " of an object of " + s.name() + " (objects start at " + SlubDebug.ptr(slab.firstObject())
                     + " every " + s.size() + " bytes)");
         }
-        if (strictDoubleFree && !slab.isAllocated(address)) {
+        if (strictDoubleFree && !slab.isAllocatedAt(index)) {
             throw new DoubleFreeException(address, "double free of " + SlubDebug.ptr(address) + " in " + s.name()
                     + ": the object is already free (pagelab's check; without slub_debug Linux only catches freeing"
                     + " the freelist head twice in a row, BUG_ON(object == fp) in set_freepointer)");
@@ -403,18 +412,18 @@ public final class SlubCache implements ObjectCache {
         if (s.isDebug()) {
             freeDebug(slab, address);
         } else {
-            doSlabFree(cpus[cpu], slab, address);
+            doSlabFree(cpus[cpu], slab, address, index);
         }
         active--;
     }
 
     /** do_slab_free(): the active slab's objects go on the lockless freelist, others to __slab_free(). */
-    private void doSlabFree(CpuSlab c, Slab slab, long object) {
+    private void doSlabFree(CpuSlab c, Slab slab, long object, int index) {
         if (slab == c.slab) {
-            cache.setFreepointer(object, c.freelist); // BUG_ON(object == fp) when hardened
+            cache.setFreepointer(object, c.freelist, slab); // BUG_ON(object == fp) when hardened
             c.freelist = object;
             c.tid += tidStep;
-            slab.markAllocated(object, false);
+            slab.markAllocatedAt(index, false);
             stats[Stat.FREE_FASTPATH.ordinal()]++;
             return;
         }
@@ -501,7 +510,9 @@ public final class SlubCache implements ObjectCache {
         nrSlabs--;
         pages.freePages(pa, slab.order());
         stats[Stat.FREE_SLAB.ordinal()]++;
-        log.debug("{}: slab at pfn {} order {} returned", s.name(), Long.toHexString(pfn), slab.order());
+        if (log.isDebugEnabled()) { // the arguments (hex strings, boxed counters) cost even when not logged
+            log.debug("{}: slab at pfn {} order {} returned", s.name(), Long.toHexString(pfn), slab.order());
+        }
     }
 
     // ---------------------------------------------------------------------------------- flush, shrink, stats
@@ -585,7 +596,9 @@ public final class SlubCache implements ObjectCache {
     }
 
     private Iterable<Slab> distinctSlabs() {
-        return new LinkedHashSet<>(slabByPfn.values());
+        Set<Slab> slabs = Collections.newSetFromMap(new IdentityHashMap<>());
+        slabs.addAll(slabByPfn.values());
+        return slabs;
     }
 
     /** Free objects on the node partial list (what get_slabinfo() subtracts from num_objs). */

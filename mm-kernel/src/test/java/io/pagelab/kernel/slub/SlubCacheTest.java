@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.pagelab.api.Gfp;
 import io.pagelab.api.error.BadAddressException;
 import io.pagelab.api.error.DoubleFreeException;
+import io.pagelab.api.error.GeneralProtectionFault;
 import io.pagelab.api.error.OutOfMemoryException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -51,6 +52,36 @@ class SlubCacheTest {
         c.alloc(Gfp.GFP_KERNEL);
         assertThat(buddy.allocations).isEqualTo(2);
         assertThat(c.activeObjects()).isEqualTo(33);
+    }
+
+    @Test
+    void aFastPathFreeStoresTheHardenedFreePointerInTheObjectsOwnBytes() {
+        SlubCache c = kmalloc128(buddy(), 4);
+        long a = c.alloc(Gfp.GFP_KERNEL);
+        long b = c.alloc(Gfp.GFP_KERNEL);
+        c.free(a);
+        c.free(b); // both on the CPU's lockless freelist: b -> a
+        assertThat(c.stat(SlubCache.Stat.FREE_FASTPATH)).isEqualTo(2);
+        KmemCache core = c.kmemCache();
+        long ptrAddr = b + core.layout().offset();
+        // freelist_ptr_encode() (mm/slub.c, 5.7+): stored = ptr ^ s->random ^ swab(ptr_addr)
+        long expected = a ^ core.codec().random() ^ Long.reverseBytes(ptrAddr);
+        assertThat(core.directMap().readLong(ptrAddr)).isEqualTo(expected);
+    }
+
+    @Test
+    void aRawAddressWrittenOverAFreePointerOnTheCpuFreelistDecodesToANonCanonicalAddressAndFaults() {
+        SlubCache c = kmalloc128(buddy(), 4);
+        long a = c.alloc(Gfp.GFP_KERNEL);
+        long target = c.alloc(Gfp.GFP_KERNEL);
+        c.free(a);
+        KmemCache core = c.kmemCache();
+        // the attack of the hardening lesson: a use-after-free write of a raw pointer over a's free pointer
+        core.directMap().writeLong(a + core.layout().offset(), target);
+        assertThat(c.alloc(Gfp.GFP_KERNEL)).isEqualTo(a);
+        // c->freelist is now target ^ s->random ^ swab(ptr_addr): almost surely non-canonical, and
+        // the next fast-path allocation reads its free pointer there: #GP, as in the kernel
+        assertThatThrownBy(() -> c.alloc(Gfp.GFP_KERNEL)).isInstanceOf(GeneralProtectionFault.class);
     }
 
     @Test
