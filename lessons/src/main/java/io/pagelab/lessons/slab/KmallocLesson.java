@@ -438,12 +438,15 @@ public final class KmallocLesson implements Lesson {
                 "alloc_percpu() returns one pointer. It is not an address you may dereference: it is",
                 "an offset into the per-CPU space. CPU n's copy is at",
                 "    per_cpu_ptr(ptr, n) = ptr + __per_cpu_offset[n]",
-                "and this_cpu_inc() adds %gs (which holds the running CPU's __per_cpu_offset) in a",
-                "single instruction: no lock, no atomic, no cache line shared.",
-                String.format(Locale.ROOT, "Our first chunk sits at physical %s (taken from memblock at boot);",
+                "and this_cpu_inc() reaches it relative to %gs, whose base is the running CPU's",
+                "__per_cpu_offset: one instruction, no lock, no atomic, no cache line shared.",
+                String.format(Locale.ROOT, "Our first chunk sits at physical %s (taken from memblock at boot), so",
                         hex(m.percpuChunkPa())),
-                String.format(Locale.ROOT, "alloc_percpu(u64) returned ptr = %s: the dynamic area starts after"
-                        + " s + r.", hex(counter)));
+                String.format(Locale.ROOT, "__per_cpu_offset[0] = __va(%s) - __per_cpu_start = %s",
+                        hex(m.percpuChunkPa()), hex16(m.percpu().perCpuOffset(0))),
+                "(__per_cpu_start is 0 on x86-64: the static section is linked at address 0).",
+                String.format(Locale.ROOT, "alloc_percpu(u64) returned ptr = %s: the dynamic area starts right"
+                        + " after s + r.", hex(counter)));
         long[] packets = {5, 3, 7, 1};
         List<String> rows = new ArrayList<>();
         rows.add("cpu  __per_cpu_offset[cpu]   per_cpu_ptr(ptr, cpu)   this_cpu_inc ×  *copy");
