@@ -181,7 +181,7 @@ public final class BootMemoryLesson implements Lesson {
     }
 
     private void pictures(LessonContext ctx, BootMemoryResult boot) {
-        ctx.step("Is memory contiguous? The address space", "内存是连续的吗？地址空间");
+        ctx.step("Is memory contiguous? The address space", "内存连续吗？地址空间");
         List<E820Entry> entries = boot.e820().entries();
         long top = 5 * GIB;
         ctx.say("No (q06). RAM is split by holes: addresses that no e820 entry describes. Devices answer",
