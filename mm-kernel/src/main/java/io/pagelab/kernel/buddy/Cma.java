@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  *  boot:  cma_declare_contiguous()   memblock reserves size (aligned to a pageblock, 2 MiB); on x86-64
- *                                    bottom-up from 4 GiB first, else top-down   "cma: Reserved N MiB at %pa"
+ *                                    bottom-up from 4 GiB first, else top-down   "cma: Reserved N MiB at %pa on node -1"
  *         mem_init_print_info()      "... NK cma-reserved" (the area is not managed yet)
  *         cma_activate_area()        init_cma_reserved_pageblock(): each pageblock becomes MIGRATE_CMA
  *                                    and is freed to the buddy allocator (managed += 512)
@@ -91,9 +91,14 @@ public final class Cma {
         return cma;
     }
 
-    /** The boot line {@code "cma: Reserved %ld MiB at %pa"}. */
+    /**
+     * The boot line {@code "cma: Reserved %ld MiB at %pa on node %d"} of
+     * cma_declare_contiguous_nid() (mm/cma.c, since Linux 6.6). The default area of the
+     * {@code cma=} option is declared for NUMA_NO_NODE, so a real x86-64 boot prints
+     * {@code on node -1}.
+     */
     public String reservedLine() {
-        return String.format(Locale.ROOT, "cma: Reserved %d MiB at %s", (count << 12) / SZ_1M,
+        return String.format(Locale.ROOT, "cma: Reserved %d MiB at %s on node -1", (count << 12) / SZ_1M,
                 Vsprintf.pa(basePfn << 12));
     }
 

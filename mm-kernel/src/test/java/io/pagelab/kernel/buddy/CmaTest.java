@@ -25,7 +25,7 @@ class CmaTest {
         BootMemoryResult boot = BootMemory.boot(SampleFirmware.qemu4G());
         Cma cma = Cma.declareContiguous(boot.memblock(), 64 * MIB, "reserved");
         // memblock ends at 0x140000000 >= 4 GiB + 64 MiB: x86-64 tries bottom-up from 4 GiB first
-        assertThat(cma.reservedLine()).isEqualTo("cma: Reserved 64 MiB at 0x0000000100000000");
+        assertThat(cma.reservedLine()).isEqualTo("cma: Reserved 64 MiB at 0x0000000100000000 on node -1");
         MmCoreInit.Result r = MmCoreInit.init(boot, BuddyConfig.defaults(), List.of(cma));
         // without CMA: 1038551 free pages, 39580K reserved (MmCoreInitTest); the area's 16384 pages are
         // neither free nor managed yet: free 1022167 pages = 4088668K; reserved = (1048446 - 1022167
@@ -48,7 +48,7 @@ class CmaTest {
         BootMemoryResult boot = BootMemory.boot(SampleFirmware.qemu128M());
         // memblock ends at 0x7fe0000; top-down, 2 MiB aligned: (0x7fe0000 - 0x4000000) & ~0x1fffff = 0x3e00000
         Cma cma = Cma.declareContiguous(boot.memblock(), 64 * MIB, "reserved");
-        assertThat(cma.reservedLine()).isEqualTo("cma: Reserved 64 MiB at 0x0000000003e00000");
+        assertThat(cma.reservedLine()).isEqualTo("cma: Reserved 64 MiB at 0x0000000003e00000 on node -1");
         assertThat(cma.basePfn()).isEqualTo(0x3e00);
         assertThat(cma.count()).isEqualTo(16384);
     }
