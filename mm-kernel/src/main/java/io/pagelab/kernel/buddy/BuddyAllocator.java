@@ -789,6 +789,28 @@ public final class BuddyAllocator implements PageAllocator {
         PageIsolation.allocContigRange(this, startPfn, endPfn);
     }
 
+    /**
+     * {@code compact_zone()} itself, MIGRATE_SYNC over the whole zone, without the
+     * {@code compaction_suitable()} gate: the migrate scanner walks up from the zone start, the free
+     * scanner down from its end, movable blocks move up until a free block of {@code order} for
+     * {@code migratetype} exists or the scanners meet. Most callers want
+     * {@code io.pagelab.kernel.compaction.Compaction.compactZone}, which gates and counts stalls.
+     *
+     * @throws InvalidArgumentException order outside 0..MAX_PAGE_ORDER, a zone of another allocator,
+     *     or a migratetype that is not UNMOVABLE, MOVABLE or RECLAIMABLE
+     */
+    public CompactZoneStats compactZone(Zone zone, int order, int migratetype) {
+        checkOrder(order);
+        if (zone == null || !allZones.contains(zone)) {
+            throw new InvalidArgumentException("compact_zone: zone " + zone
+                    + " does not belong to this allocator (zones: " + allZones + ")");
+        }
+        InvalidArgumentException.check(migratetype >= 0 && migratetype < MigrateType.MIGRATE_PCPTYPES,
+                "compact_zone: migratetype %s is not an allocation type: allowed 0 (Unmovable), 1 (Movable),"
+                        + " 2 (Reclaimable)", migratetype);
+        return new ZoneCompactor(this, zone, order, migratetype).run();
+    }
+
     /** {@code free_contig_range()}: the pages of an {@link #allocContigRange} back, one by one. */
     public void freeContigRange(long pfn, long nrPages) {
         for (long p = pfn; p < pfn + nrPages; p++) {

@@ -4,8 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import io.pagelab.kernel.buddy.BuddyAllocator;
 import io.pagelab.kernel.buddy.Zone;
-import io.pagelab.kernel.page.MemMap;
-import io.pagelab.kernel.zone.MigrateType;
 import java.util.Locale;
 
 /**
@@ -38,9 +36,8 @@ import java.util.Locale;
  * (LRU sizes, mlock, bounce, zspages), the NUMA event counters, the "pagesets" block (per-CPU count,
  * high, batch) and "vm stats threshold" are left out: pagelab does not model them here.
  * {@code node_unreclaimable} is always 0 (no kswapd reclaim failures are modelled). No "promo" line:
- * Linux 6.6 does not print WMARK_PROMO (later kernels do). {@code cma} counts the zone's MIGRATE_CMA
- * pageblocks now, where Linux keeps {@code zone->cma_pages} from boot (equal unless a CMA block is
- * isolated at this moment).
+ * Linux 6.6 does not print WMARK_PROMO (later kernels do). {@code cma} is {@code zone->cma_pages}
+ * ({@link Zone#cmaPages()}), set when the CMA areas are activated at boot, as Linux prints it.
  */
 public final class ProcZoneinfo {
     private static final int WMARK_MIN = 0;
@@ -55,20 +52,12 @@ public final class ProcZoneinfo {
         requireNonNull(allocator, "allocator");
         StringBuilder sb = new StringBuilder();
         for (Zone z : allocator.zones()) {
-            sb.append(zone(z, cmaPages(allocator, z)));
+            sb.append(zone(z, z.cmaPages()));
         }
         return sb.toString();
     }
 
-    /** {@code zone_cma_pages()}: pages in the zone's MIGRATE_CMA pageblocks. */
-    static long cmaPages(BuddyAllocator allocator, Zone zone) {
-        if (!zone.populated()) {
-            return 0;
-        }
-        return ProcPagetypeinfo.blockCounts(allocator, zone)[MigrateType.MIGRATE_CMA] * MemMap.PAGEBLOCK_NR_PAGES;
-    }
-
-    /** One zone's block, {@code cmaPages} given (the pages of its CMA pageblocks). */
+    /** One zone's block, {@code cmaPages} given ({@code zone->cma_pages}). */
     public static String zone(Zone z, long cmaPages) {
         requireNonNull(z, "zone");
         StringBuilder sb = new StringBuilder();
