@@ -92,7 +92,7 @@ public final class BuddyAllocator implements PageAllocator {
 
     private final MemMap memMap;
     private final Zone[][] nodeZones;
-    private final Zone[][] zonelists;
+    private Zone[][] zonelists;
     private final List<Zone> allZones;
     private final int nrZoneTypes;
     private long vmTotalPages;
@@ -174,6 +174,30 @@ public final class BuddyAllocator implements PageAllocator {
             lists[nid] = list.toArray(new Zone[0]);
         }
         return lists;
+    }
+
+    /**
+     * {@code build_zonelists_in_node_order()}: rebuilds every node's zonelist from a node order
+     * (io.pagelab.kernel.numa.NodeOrder), each node's populated zones from the highest down.
+     */
+    void useNodeOrder(int[][] orders) {
+        InvalidArgumentException.check(orders.length == nodeZones.length,
+                "node order for %s nodes, but the allocator has %s nodes", orders.length, nodeZones.length);
+        Zone[][] lists = new Zone[nodeZones.length][];
+        for (int nid = 0; nid < nodeZones.length; nid++) {
+            List<Zone> list = new ArrayList<>();
+            for (int node : orders[nid]) {
+                InvalidArgumentException.check(node >= 0 && node < nodeZones.length,
+                        "node %s in the order of node %s: allowed 0..%s", node, nid, nodeZones.length - 1);
+                for (int z = nrZoneTypes - 1; z >= 0; z--) {
+                    if (nodeZones[node][z].populated()) {
+                        list.add(nodeZones[node][z]);
+                    }
+                }
+            }
+            lists[nid] = list.toArray(new Zone[0]);
+        }
+        this.zonelists = lists;
     }
 
     // ================================================================== configuration (MmCoreInit, sysctls)

@@ -10,6 +10,8 @@ import io.pagelab.kernel.boot.ZoneSpan;
 import io.pagelab.kernel.memblock.FreeRange;
 import io.pagelab.kernel.memblock.MemblockView;
 import io.pagelab.kernel.memblock.PfnRange;
+import io.pagelab.kernel.numa.NodeOrder;
+import io.pagelab.kernel.numa.NumaTopology;
 import io.pagelab.kernel.page.MemMap;
 import io.pagelab.kernel.printk.Vsprintf;
 import io.pagelab.kernel.zone.MigrateType;
@@ -83,6 +85,28 @@ public final class MmCoreInit {
     public static Result init(MemblockView memblock, ZoneLayout layout, SparseSections sections, long maxLowPfn,
             BuddyConfig config) {
         return init(memblock, layout, sections, maxLowPfn, config, List.of());
+    }
+
+    /**
+     * The same on a NUMA machine: the zonelists follow {@code topology}'s distances
+     * ({@link NodeOrder}) and the report starts with one {@code Fallback order for Node N: ...}
+     * line per node, as {@code build_zonelists()} prints them before "Built N zonelists". The
+     * memblock must already carry the topology's node ids ({@link NumaTopology#applyTo}).
+     */
+    public static Result init(MemblockView memblock, ZoneLayout layout, SparseSections sections, long maxLowPfn,
+            BuddyConfig config, NumaTopology topology) {
+        requireNonNull(topology, "topology");
+        Result plain = init(memblock, layout, sections, maxLowPfn, config, List.of());
+        BuddyAllocator allocator = plain.allocator();
+        InvalidArgumentException.check(topology.nrNodes() == allocator.nrOnlineNodes(),
+                "topology has %s nodes but memblock's memory spans %s nodes", topology.nrNodes(),
+                allocator.nrOnlineNodes());
+        int[][] orders = NodeOrder.build(topology);
+        allocator.useNodeOrder(orders);
+        List<String> report = new ArrayList<>(NodeOrder.fallbackLines(orders));
+        report.addAll(plain.report());
+        LOG.debug("zonelists built from a {}-node topology", topology.nrNodes());
+        return new Result(allocator, report);
     }
 
     /**
