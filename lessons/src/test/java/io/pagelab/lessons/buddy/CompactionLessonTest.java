@@ -41,10 +41,11 @@ class CompactionLessonTest {
 
     @Test
     void theUnmovablePageStaysAndSplitsItsPageblock() {
-        // the 511 free pages around pfn 0x1000 are blocks of order 0..8 (1 + 2 + ... + 256);
-        // block 1 is emptied instead: 1 order-9 block; order 0: 2048 - 1 (kernel page) - 256 (block 0's
-        // evens, now merged) - 256 (block 1) - 512 (blocks 6, 7 filled) + 1 (0x1001) ... = 1025 by count
-        // of the remaining checkerboard blocks 2..5: 4 * 256 = 1024, plus 0x1001
+        // block 0 (0x1000..0x11ff) minus the kernel page at 0x1000 = 511 free pages = 1 + 2 + ... + 256:
+        // one block of each order 0..8 that cannot become order 9. Compaction empties block 1 into
+        // blocks 7 and 6 (together with block 0's 255 odd pages), giving one
+        // order-9 block at 0x1200. Order 0: blocks 2..5 still checkerboard = 4 * 256 = 1024, plus
+        // 0x1001 (order 0 of block 0's split) = 1025.
         assertThat(output).contains("kernel page 0x1000 moved? no; movable? no")
                 .contains("Node 0, zone    DMA32 1025    1    1    1    1    1    1    1    1    1    0")
                 .contains("the 2 MiB block is at pfn 0x1200");
