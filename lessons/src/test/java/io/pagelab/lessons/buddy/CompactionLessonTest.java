@@ -43,7 +43,7 @@ class CompactionLessonTest {
     void theUnmovablePageStaysAndSplitsItsPageblock() {
         // block 0 (0x1000..0x11ff) minus the kernel page at 0x1000 = 511 free pages = 1 + 2 + ... + 256:
         // one block of each order 0..8 that cannot become order 9. Compaction empties block 1 into
-        // blocks 7 and 6 (together with block 0's 255 odd pages), giving one
+        // blocks 7 and 6 (together with block 0's 256 odd pages: 512 moves), giving one
         // order-9 block at 0x1200. Order 0: blocks 2..5 still checkerboard = 4 * 256 = 1024, plus
         // 0x1001 (order 0 of block 0's split) = 1025.
         assertThat(output).contains("kernel page 0x1000 moved? no; movable? no")
