@@ -493,7 +493,7 @@ public final class BuddyAllocator implements PageAllocator {
     public MemMapFootprint footprint() {
         MemMapFootprint m = memMap.footprint();
         return new MemMapFootprint(m.frames(), m.buddyBytes() + allZones.size() * FreeArea.footprintBytes(),
-                m.refcountBytes(), m.flagsBytes(), m.mapcountBytes());
+                m.refcountBytes(), m.flagsBytes(), m.mapcountBytes(), m.lruBytes());
     }
 
     // ================================================================== PageAllocator

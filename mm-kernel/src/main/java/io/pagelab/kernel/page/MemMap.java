@@ -27,6 +27,12 @@ import java.util.Arrays;
  *   flags[32768]     short       frame            {@link PageFlags}                    page-&gt;flags
  *   mapcount[32768]  int         frame            page_mapcount(), 0 = unmapped      page-&gt;_mapcount + 1
  *                                                 (allocated on the first write)
+ *   lruPrev[32768]   long        frame            pfn before it on its LRU list,     folio-&gt;lru.prev
+ *                                                 {@link #LRU_END} or {@link #LRU_NONE}
+ *   lruNext[32768]   long        frame            pfn after it on its LRU list,      folio-&gt;lru.next
+ *                                                 {@link #LRU_END} or {@link #LRU_NONE}
+ *                                                 (both created, filled with LRU_NONE, on the first
+ *                                                 link of a frame of the section; see {@link LruList})
  *   nid              int         section          node of the section               section_to_node_table
  * </pre>
  *
@@ -45,7 +51,10 @@ import java.util.Arrays;
  *
  * <p>Differs from Linux on purpose: the zone and node of a frame are not stored in its flags; the
  * node is kept per section (as with NODE_NOT_IN_PAGE_FLAGS) and the zone is found from the pfn.
- * There are no LRU links yet (they belong to reclaim). Accessors throw
+ * The LRU links are global pfns, not section indices, because an LRU list (a {@code struct lruvec}
+ * list) runs across sections; they hold the value {@link #LRU_NONE} where Linux's {@code list_del()}
+ * leaves {@code LIST_POISON1/2}, and {@link #LRU_END} where Linux points back at the list head
+ * (pagelab's lists are not circular). Accessors throw
  * {@link BadAddressException} for a pfn without memmap ({@code !pfn_valid(pfn)}).
  */
 public final class MemMap {
@@ -62,6 +71,11 @@ public final class MemMap {
     /** Bytes a JVM array header takes (64-bit JVM, compressed class pointers: 12-byte header + 4-byte length). */
     public static final int ARRAY_HEADER_BYTES = 16;
 
+    /** LRU link value of a frame on no LRU list (Linux: {@code LIST_POISON1/2} after {@code list_del()}). */
+    public static final long LRU_NONE = -1;
+    /** LRU link value at either end of a list (Linux: the pointer back to the {@code list_head} in the lruvec). */
+    public static final long LRU_END = -2;
+
     private static final int SECTION_MASK = PAGES_PER_SECTION - 1;
     private static final int PAGEBLOCKS_PER_SECTION = PAGES_PER_SECTION / PAGEBLOCK_NR_PAGES;
     private static final int PB_MIGRATETYPE_MASK = 0x7;
@@ -75,6 +89,8 @@ public final class MemMap {
         final int[] refcount = new int[PAGES_PER_SECTION];
         final short[] flags = new short[PAGES_PER_SECTION];
         int[] mapcount;
+        long[] lruPrev;
+        long[] lruNext;
         final int nid;
 
         MemSection(int nid) {
@@ -326,6 +342,68 @@ public final class MemMap {
         s.mapcount[index(pfn)] = count;
     }
 
+    // ------------------------------------------------------------------ LRU links
+
+    /** {@code folio->lru.prev} as a pfn, {@link #LRU_END} at the list's head end, {@link #LRU_NONE} off any list. */
+    public long lruPrev(long pfn) {
+        long[] a = section(pfn).lruPrev;
+        return a == null ? LRU_NONE : a[index(pfn)];
+    }
+
+    /** {@code folio->lru.next} as a pfn, {@link #LRU_END} at the list's tail end, {@link #LRU_NONE} off any list. */
+    public long lruNext(long pfn) {
+        long[] a = section(pfn).lruNext;
+        return a == null ? LRU_NONE : a[index(pfn)];
+    }
+
+    /** Is the frame linked on an LRU list ({@code !list_empty(&folio->lru)} for a listed folio)? */
+    public boolean onLru(long pfn) {
+        return lruNext(pfn) != LRU_NONE;
+    }
+
+    /** Does the frame's section have its LRU arrays yet (they are created on the first link)? */
+    public boolean hasLruArrays(long pfn) {
+        return section(pfn).lruNext != null;
+    }
+
+    /**
+     * Sets both LRU links of the frame; the section's two LRU arrays are created (filled with
+     * {@link #LRU_NONE}) on the first write that is not {@code (LRU_NONE, LRU_NONE)}. Used by {@link LruList}.
+     */
+    void setLruLinks(long pfn, long prev, long next) {
+        checkLruLink(pfn, prev, "prev");
+        checkLruLink(pfn, next, "next");
+        MemSection s = section(pfn);
+        if (s.lruNext == null) {
+            if (prev == LRU_NONE && next == LRU_NONE) {
+                return;
+            }
+            s.lruPrev = new long[PAGES_PER_SECTION];
+            s.lruNext = new long[PAGES_PER_SECTION];
+            Arrays.fill(s.lruPrev, LRU_NONE);
+            Arrays.fill(s.lruNext, LRU_NONE);
+        }
+        s.lruPrev[index(pfn)] = prev;
+        s.lruNext[index(pfn)] = next;
+    }
+
+    /** Sets only {@code folio->lru.prev} of a frame already on a list. */
+    void setLruPrev(long pfn, long prev) {
+        setLruLinks(pfn, prev, lruNext(pfn));
+    }
+
+    /** Sets only {@code folio->lru.next} of a frame already on a list. */
+    void setLruNext(long pfn, long next) {
+        setLruLinks(pfn, lruPrev(pfn), next);
+    }
+
+    private void checkLruLink(long pfn, long link, String which) {
+        if (link != LRU_NONE && link != LRU_END && !pfnValid(link)) {
+            throw new InvalidArgumentException("LRU " + which + " link " + link + " of pfn 0x" + Long.toHexString(pfn)
+                    + " is neither a pfn with a struct page nor LRU_END (-2) nor LRU_NONE (-1)");
+        }
+    }
+
     /**
      * The first loop of {@code __free_pages_core()} for {@code nrPages} frames from {@code pfn}:
      * {@code __ClearPageReserved()} and {@code set_page_count(page, 0)}, and the frames become
@@ -403,6 +481,7 @@ public final class MemMap {
         long refcount = n * (ARRAY_HEADER_BYTES + 4L * PAGES_PER_SECTION);
         long flags = n * (ARRAY_HEADER_BYTES + 2L * PAGES_PER_SECTION);
         long mapcount = 0;
+        long lru = 0;
         for (MemSection[] root : roots) {
             if (root == null) {
                 continue;
@@ -411,9 +490,12 @@ public final class MemMap {
                 if (s != null && s.mapcount != null) {
                     mapcount += ARRAY_HEADER_BYTES + 4L * PAGES_PER_SECTION;
                 }
+                if (s != null && s.lruNext != null) {
+                    lru += 2 * (ARRAY_HEADER_BYTES + 8L * PAGES_PER_SECTION);
+                }
             }
         }
-        return new MemMapFootprint(frames(), buddy, refcount, flags, mapcount);
+        return new MemMapFootprint(frames(), buddy, refcount, flags, mapcount, lru);
     }
 
     @Override

@@ -9,8 +9,15 @@ package io.pagelab.kernel.page;
  * @param refcountBytes {@code _refcount}
  * @param flagsBytes    {@code flags}
  * @param mapcountBytes {@code _mapcount} arrays created so far
+ * @param lruBytes      {@code lru} prev/next arrays created so far (two per section that has linked a frame)
  */
-public record MemMapFootprint(long frames, long buddyBytes, long refcountBytes, long flagsBytes, long mapcountBytes) {
+public record MemMapFootprint(long frames, long buddyBytes, long refcountBytes, long flagsBytes, long mapcountBytes,
+        long lruBytes) {
+    /** A footprint without LRU arrays. */
+    public MemMapFootprint(long frames, long buddyBytes, long refcountBytes, long flagsBytes, long mapcountBytes) {
+        this(frames, buddyBytes, refcountBytes, flagsBytes, mapcountBytes, 0);
+    }
+
     /** The buddy allocator's bytes per frame (Linux: 64 for the whole struct page). */
     public double buddyBytesPerFrame() {
         return frames == 0 ? 0 : (double) buddyBytes / frames;
@@ -23,6 +30,6 @@ public record MemMapFootprint(long frames, long buddyBytes, long refcountBytes, 
 
     /** All bytes. */
     public long totalBytes() {
-        return buddyBytes + refcountBytes + flagsBytes + mapcountBytes;
+        return buddyBytes + refcountBytes + flagsBytes + mapcountBytes + lruBytes;
     }
 }
