@@ -14,6 +14,7 @@ package io.pagelab.api.error;
  *   +- OutOfMemoryException      no memory left for a request
  *   +- MemoryCorruptionException an integrity check found overwritten metadata (glibc abort, SLUB, KASAN)
  *   +- InvalidArgumentException  misuse of an API (EINVAL): order out of range, bad flags...
+ *   +- SyscallException          a simulated system call returned -errno (EINVAL, ENOMEM, EEXIST...)
  * </pre>
  *
  * <p>Components throw before changing any state, so the simulation can go on after a caught
@@ -21,7 +22,8 @@ package io.pagelab.api.error;
  */
 public abstract sealed class SimulationException extends RuntimeException
         permits PageFault, GeneralProtectionFault, SegmentationFault, BadAddressException, DoubleFreeException,
-                OutOfMemoryException, MemoryCorruptionException, InvalidArgumentException {
+                OutOfMemoryException, MemoryCorruptionException, InvalidArgumentException,
+                SyscallException {
 
     protected SimulationException(String message) {
         super(message);

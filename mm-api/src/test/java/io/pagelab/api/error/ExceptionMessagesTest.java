@@ -46,7 +46,17 @@ class ExceptionMessagesTest {
     }
 
     @Test
+    void syscallFailureNamesTheCallTheErrnoAndTheRule() {
+        // strerror(ENOMEM) in glibc's C locale is "Cannot allocate memory"; ENOMEM is 12 on x86-64.
+        SyscallException e = new SyscallException("mmap", Errno.ENOMEM, "no gap of 0x1000 bytes");
+        assertThat(e).hasMessage("mmap: ENOMEM (Cannot allocate memory): no gap of 0x1000 bytes");
+        assertThat(e.errno().number()).isEqualTo(12);
+        assertThat(Errno.EINVAL.number()).isEqualTo(22);
+        assertThat(Errno.EEXIST.number()).isEqualTo(17);
+    }
+
+    @Test
     void everyKindIsASimulationException() {
-        assertThat(SimulationException.class.getPermittedSubclasses()).hasSize(8);
+        assertThat(SimulationException.class.getPermittedSubclasses()).hasSize(9);
     }
 }
