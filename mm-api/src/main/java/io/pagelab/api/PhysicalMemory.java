@@ -92,6 +92,14 @@ public interface PhysicalMemory {
      * are copied as if through a temporary buffer (copy_page, page migration, COW). Both ranges
      * are checked before anything is written.
      */
+    /**
+     * {@code clear_page()}: the 4 KiB frame {@code pfn} reads zero afterwards. Sparse
+     * implementations may leave a never-written frame untouched.
+     */
+    default void clearPage(long pfn) {
+        fill(pfn << 12, Pages.PAGE_SIZE, 0);
+    }
+
     void copy(long srcPa, long dstPa, long len);
 
     /** True when the byte at {@code pa} is inside the machine's memory map. */

@@ -392,6 +392,19 @@ public final class SimulatedRam implements PhysicalMemory {
         }
     }
 
+    /**
+     * Zeroes the frame; a frame never written stays untouched (it reads zero already), so clearing
+     * the pages of a huge anonymous mapping costs no memory until they are written.
+     */
+    @Override
+    public void clearPage(long pfn) {
+        check(pfn << 12, FRAME, "clear_page");
+        byte[] f = frames.get(pfn);
+        if (f != null) {
+            Arrays.fill(f, (byte) 0);
+        }
+    }
+
     @Override
     public void copy(long srcPa, long dstPa, long len) {
         checkLength(len);
