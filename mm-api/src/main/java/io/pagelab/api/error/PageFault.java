@@ -65,7 +65,7 @@ public final class PageFault extends SimulationException {
      * for example when the kernel touches user memory on behalf of a process.
      */
     public PageFault(long address, int errorCode, boolean userMode) {
-        super(describe(address, errorCode, userMode));
+        super(null, false); // demand paging raises millions of these: no stack trace, message built on demand
         this.address = address;
         this.errorCode = errorCode;
         this.userMode = userMode;
@@ -84,6 +84,12 @@ public final class PageFault extends SimulationException {
         this.address = address;
         this.errorCode = errorCode;
         this.userMode = userMode;
+    }
+
+    @Override
+    public String getMessage() {
+        String m = super.getMessage();
+        return m != null ? m : describe(address, errorCode, userMode);
     }
 
     /** The faulting linear address, as CR2 holds it. */

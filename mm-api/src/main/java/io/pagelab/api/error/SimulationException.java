@@ -29,6 +29,14 @@ public abstract sealed class SimulationException extends RuntimeException
         super(message);
     }
 
+    /**
+     * For exceptions that model CPU events thrown on hot paths (a page fault is part of normal
+     * demand paging): no Java stack trace is captured, since the simulated CPU state is the story.
+     */
+    protected SimulationException(String message, boolean writableStackTrace) {
+        super(message, null, true, writableStackTrace);
+    }
+
     protected SimulationException(String message, Throwable cause) {
         super(message, cause);
     }
