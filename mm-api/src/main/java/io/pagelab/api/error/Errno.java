@@ -20,7 +20,8 @@ public enum Errno {
     ENODEV(19, "No such device"),
     EINVAL(22, "Invalid argument"),
     EFBIG(27, "File too large"),
-    EOVERFLOW(75, "Value too large for defined data type");
+    EOVERFLOW(75, "Value too large for defined data type"),
+    EOPNOTSUPP(95, "Operation not supported");
 
     private final int number;
     private final String description;

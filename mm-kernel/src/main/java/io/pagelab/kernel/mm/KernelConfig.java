@@ -12,9 +12,11 @@ import io.pagelab.api.error.InvalidArgumentException;
  * @param mmapRndBits       vm.mmap_rnd_bits, 28..32 on x86-64 (default 28)
  * @param stackRlimit       RLIMIT_STACK soft limit in bytes (default 8 MiB)
  * @param stackGuardGapPages stack_guard_gap in pages (default 256 = 1 MiB)
+ * @param thpAligned        place anonymous mappings whose length is a multiple of 2 MiB on a 2 MiB
+ *                          boundary (Linux 6.7+ with CONFIG_TRANSPARENT_HUGEPAGE; default true)
  */
 public record KernelConfig(long ramBytes, long seed, int randomizeVaSpace, int mmapRndBits, long stackRlimit,
-                           long stackGuardGapPages) {
+                           long stackGuardGapPages, boolean thpAligned) {
     /** ARCH_MMAP_RND_BITS_MIN on x86-64: the default of vm.mmap_rnd_bits. */
     public static final int MMAP_RND_BITS_DEFAULT = 28;
 
@@ -31,31 +33,40 @@ public record KernelConfig(long ramBytes, long seed, int randomizeVaSpace, int m
 
     /** 1 GiB, seed 0, ASLR fully on, Linux defaults. */
     public static KernelConfig defaults() {
-        return new KernelConfig(1L << 30, 0, 2, MMAP_RND_BITS_DEFAULT, 8L << 20, 256);
+        return new KernelConfig(1L << 30, 0, 2, MMAP_RND_BITS_DEFAULT, 8L << 20, 256, true);
     }
 
     /** The same with randomization off, as under {@code setarch -R} or in gdb. */
     public KernelConfig withoutAslr() {
-        return new KernelConfig(ramBytes, seed, 0, mmapRndBits, stackRlimit, stackGuardGapPages);
+        return new KernelConfig(ramBytes, seed, 0, mmapRndBits, stackRlimit, stackGuardGapPages, thpAligned);
     }
 
     public KernelConfig withSeed(long s) {
-        return new KernelConfig(ramBytes, s, randomizeVaSpace, mmapRndBits, stackRlimit, stackGuardGapPages);
+        return new KernelConfig(ramBytes, s, randomizeVaSpace, mmapRndBits, stackRlimit, stackGuardGapPages, thpAligned);
     }
 
     public KernelConfig withRam(long bytes) {
-        return new KernelConfig(bytes, seed, randomizeVaSpace, mmapRndBits, stackRlimit, stackGuardGapPages);
+        return new KernelConfig(bytes, seed, randomizeVaSpace, mmapRndBits, stackRlimit, stackGuardGapPages, thpAligned);
     }
 
     public KernelConfig withMmapRndBits(int bits) {
-        return new KernelConfig(ramBytes, seed, randomizeVaSpace, bits, stackRlimit, stackGuardGapPages);
+        return new KernelConfig(ramBytes, seed, randomizeVaSpace, bits, stackRlimit, stackGuardGapPages, thpAligned);
     }
 
     public KernelConfig withStackRlimit(long bytes) {
-        return new KernelConfig(ramBytes, seed, randomizeVaSpace, mmapRndBits, bytes, stackGuardGapPages);
+        return new KernelConfig(ramBytes, seed, randomizeVaSpace, mmapRndBits, bytes, stackGuardGapPages, thpAligned);
     }
 
     public KernelConfig withRandomizeVaSpace(int level) {
-        return new KernelConfig(ramBytes, seed, level, mmapRndBits, stackRlimit, stackGuardGapPages);
+        return new KernelConfig(ramBytes, seed, level, mmapRndBits, stackRlimit, stackGuardGapPages, thpAligned);
+    }
+
+    public KernelConfig withThpAligned(boolean on) {
+        return new KernelConfig(ramBytes, seed, randomizeVaSpace, mmapRndBits, stackRlimit, stackGuardGapPages, on);
+    }
+
+    /** True when randomize_va_space is not 0 (PF_RANDOMIZE for new processes). */
+    public boolean randomize() {
+        return randomizeVaSpace > 0;
     }
 }

@@ -38,7 +38,14 @@ public record Vma(long start, long end, int flags, long pgoff, MappedFile file, 
     public static final int VM_LOCKED = 0x00002000;
     public static final int VM_IO = 0x00004000;
     public static final int VM_DONTEXPAND = 0x00040000;
+    public static final int VM_DONTCOPY = 0x00020000;
+    public static final int VM_ACCOUNT = 0x00100000;
+    public static final int VM_NORESERVE = 0x00200000;
+    public static final int VM_HUGEPAGE = 0x20000000;
+    public static final int VM_NOHUGEPAGE = 0x40000000;
     public static final int VM_SOFTDIRTY = 0x08000000;
+    /** VM_STACK on x86: VM_GROWSDOWN. */
+    public static final int VM_STACK = VM_GROWSDOWN;
     public static final int VM_MIXEDMAP = 0x10000000;
     /** {@code VM_SPECIAL}: areas that never merge. */
     public static final int VM_SPECIAL = VM_IO | VM_DONTEXPAND | VM_PFNMAP | VM_MIXEDMAP;

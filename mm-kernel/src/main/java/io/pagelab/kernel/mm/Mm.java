@@ -1,0 +1,946 @@
+package io.pagelab.kernel.mm;
+
+import io.pagelab.api.AddressSpace;
+import io.pagelab.api.PageTable;
+import io.pagelab.api.Prot;
+import io.pagelab.api.error.Errno;
+import io.pagelab.api.error.PageFault;
+import io.pagelab.api.error.SegmentationFault;
+import io.pagelab.api.error.SyscallException;
+import io.pagelab.hardware.mmu.Access;
+import io.pagelab.hardware.mmu.CpuState;
+import io.pagelab.hardware.mmu.Mmu;
+import io.pagelab.hardware.mmu.PagingLevel;
+import io.pagelab.hardware.mmu.X86PageTable;
+import io.pagelab.hardware.mmu.X86PageTableEntry;
+import io.pagelab.hardware.tlb.TlbConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One process's {@code struct mm_struct}: its VMAs, its own x86-64 page table and MMU (with TLB),
+ * the layout fields ({@code start_brk}, {@code brk}, {@code mmap_base}, {@code start_stack}...)
+ * and the RSS and VM counters /proc reports. The system calls follow their man pages and Linux
+ * 6.6+ code: mmap (mm/mmap.c: do_mmap, mmap_region; arch/x86/kernel/sys_x86_64.c:
+ * arch_get_unmapped_area_topdown; mm/huge_memory.c: thp_get_unmapped_area), munmap
+ * (do_vmi_munmap), mprotect (mm/mprotect.c: do_mprotect_pkey), mremap (mm/mremap.c), madvise
+ * (mm/madvise.c: MADV_DONTNEED), brk (mm/mmap.c: SYSCALL_DEFINE1(brk)). Loads and stores go
+ * through the MMU; a page fault enters {@link #handleFault} (arch/x86/mm/fault.c:
+ * do_user_addr_fault, mm/memory.c: handle_mm_fault, do_anonymous_page, do_fault, do_wp_page).
+ *
+ * <p>Differs from Linux on purpose: a failing call changes nothing (Linux's mprotect and madvise
+ * may have changed the VMAs before a hole in the range; here the whole range is checked first);
+ * no swap, no THP (4 KiB pages only, though anonymous mappings are placed 2 MiB-aligned as
+ * 6.7+ kernels do), no mlock, no userfaultfd, no file permissions; the kernel half of the page
+ * table is left out (user mappings only); page-cache pages mapped shared are writable at once
+ * (as for shmem; no write-notify); the first-fault fault-around of file pages is not modelled.
+ */
+public final class Mm implements AddressSpace {
+    private static final Logger LOG = LoggerFactory.getLogger(Mm.class);
+    static final long PAGE = 4096;
+    static final long PMD_SIZE = 2L << 20;
+    private static final int PROT_MASK = Vma.VM_READ | Vma.VM_WRITE | Vma.VM_EXEC;
+
+    final Kernel kernel;
+    final VmaSet vmas = new VmaSet();
+    final X86PageTable pt;
+    final Mmu mmu;
+    final AnonVma anonVma;
+    private final Kernel.TablePages tables;
+    String comm;
+    int pid;
+
+    // layout (include/linux/mm_types.h)
+    long mmapBase;
+    long startCode;
+    long endCode;
+    long startData;
+    long endData;
+    long startBrk;
+    long brk;
+    long startStack;
+    boolean randomized;
+    boolean vsyscall = true;
+
+    // counters (mm->rss_stat and the vm counters)
+    long anonPages;
+    long filePages;
+    long shmemPages;
+    long hiwaterRss;
+    long totalVm;
+    long hiwaterVm;
+    long lockedVm;
+    long dataVm;
+    long execVm;
+    long stackVm;
+    long minFlt;
+    long majFlt;
+
+    Mm(Kernel kernel, AnonVma parentAnon) {
+        this.kernel = kernel;
+        this.tables = kernel.new TablePages(this);
+        this.pt = X86PageTable.create(kernel.ram(), tables);
+        this.mmu = new Mmu(kernel.ram(), TlbConfig.skylake(), CpuState.linux().user());
+        this.mmu.loadCr3(pt.cr3(0));
+        this.anonVma = kernel.newAnonVma(parentAnon, this);
+    }
+
+    // ---------------------------------------------------------------- views
+
+    /** The VMAs in address order. */
+    public List<Vma> vmas() {
+        return vmas.list();
+    }
+
+    /** {@code find_vma()}: the first VMA ending above {@code addr}. */
+    public Optional<Vma> findVma(long addr) {
+        return vmas.findVma(addr);
+    }
+
+    /** The VMA containing {@code addr}, if any ({@code vma_lookup()}). */
+    public Optional<Vma> vmaAt(long addr) {
+        Optional<Vma> v = vmas.findVma(addr);
+        return v.isPresent() && v.get().contains(addr) ? v : Optional.empty();
+    }
+
+    public long mmapBase() {
+        return mmapBase;
+    }
+
+    public long startBrk() {
+        return startBrk;
+    }
+
+    /** The current program break ({@code mm->brk}, unaligned as the process set it). */
+    public long currentBrk() {
+        return brk;
+    }
+
+    public long startStack() {
+        return startStack;
+    }
+
+    public long startCode() {
+        return startCode;
+    }
+
+    public long endCode() {
+        return endCode;
+    }
+
+    /** The MMU this process runs on (its TLB and walk counters). */
+    public Mmu mmu() {
+        return mmu;
+    }
+
+    @Override
+    public PageTable pageTable() {
+        return pt;
+    }
+
+    void freeTables() {
+        tables.freeAll();
+    }
+
+    /** The mm's counters as /proc reads them. */
+    public MmCounters counters() {
+        long rss = anonPages + filePages + shmemPages;
+        return new MmCounters(totalVm, Math.max(hiwaterVm, totalVm), lockedVm, rss, Math.max(hiwaterRss, rss),
+                anonPages, filePages, shmemPages, dataVm, stackVm, execVm, startCode, endCode,
+                tables.count() * PAGE, minFlt, majFlt);
+    }
+
+    /** Resident pages: MM_ANONPAGES + MM_FILEPAGES + MM_SHMEMPAGES. */
+    public long rssPages() {
+        return anonPages + filePages + shmemPages;
+    }
+
+    /** The name /proc/pid/maps shows for {@code v} (get_vma_name), or null. */
+    public String vmaName(Vma v) {
+        if (v.file() != null) {
+            return v.file().path();
+        }
+        if (v.name() != null) {
+            return v.name();
+        }
+        // vma_is_initial_heap / vma_is_initial_stack (Linux 6.6)
+        if (Long.compareUnsigned(v.start(), brk) <= 0 && Long.compareUnsigned(v.end(), startBrk) >= 0) {
+            return "[heap]";
+        }
+        if (v.contains(startStack) || v.start() <= startStack && v.end() >= startStack && startStack != 0) {
+            return "[stack]";
+        }
+        return null;
+    }
+
+    /** /proc/pid/maps, byte for byte. */
+    public String maps() {
+        StringBuilder sb = new StringBuilder();
+        for (Vma v : vmas.list()) {
+            sb.append(ProcMaps.line(new Vma(v.start(), v.end(), v.flags(), v.pgoff(), v.file(), vmaName(v))));
+        }
+        if (vsyscall) {
+            // the gate area (arch/x86/entry/vsyscall: vsyscall=xonly, the default since 5.3)
+            sb.append(ProcMaps.line(new Vma(0xffffffffff600000L, 0xffffffffff601000L, Vma.VM_EXEC, 0, null,
+                    "[vsyscall]")));
+        }
+        return sb.toString();
+    }
+
+    // ---------------------------------------------------------------- accounting
+
+    /** vm_stat_account(): total_vm and the exec/stack/data split (mm/internal.h). */
+    private void vmStatAccount(int flags, long npages) {
+        totalVm += npages;
+        if ((flags & (Vma.VM_EXEC | Vma.VM_WRITE | Vma.VM_STACK)) == Vma.VM_EXEC) {
+            execVm += npages;
+        } else if ((flags & Vma.VM_STACK) == Vma.VM_STACK) {
+            stackVm += npages;
+        } else if ((flags & (Vma.VM_WRITE | Vma.VM_SHARED | Vma.VM_STACK)) == Vma.VM_WRITE) {
+            dataVm += npages;
+        }
+        if (npages > 0) {
+            hiwaterVm = Math.max(hiwaterVm, totalVm);
+        }
+    }
+
+    private void rssGrew() {
+        long rss = anonPages + filePages + shmemPages;
+        if (rss > hiwaterRss) {
+            hiwaterRss = rss;
+        }
+    }
+
+    void addVma(Vma v) {
+        vmas.map(v);
+        vmStatAccount(v.flags(), v.pages());
+    }
+
+    // ---------------------------------------------------------------- mmap
+
+    static int calcVmFlags(Prot prot, int flags) {
+        int vm = 0;
+        if (prot.canRead()) {
+            vm |= Vma.VM_READ;
+        }
+        if (prot.canWrite()) {
+            vm |= Vma.VM_WRITE;
+        }
+        if (prot.canExec()) {
+            vm |= Vma.VM_EXEC;
+        }
+        vm |= Vma.VM_MAYREAD | Vma.VM_MAYWRITE | Vma.VM_MAYEXEC;
+        if ((flags & MAP_TYPE) == MAP_SHARED) {
+            vm |= Vma.VM_SHARED | Vma.VM_MAYSHARE;
+        }
+        if ((flags & MAP_GROWSDOWN) != 0) {
+            vm |= Vma.VM_GROWSDOWN;
+        }
+        if ((flags & MAP_NORESERVE) != 0) {
+            vm |= Vma.VM_NORESERVE;
+        }
+        return vm;
+    }
+
+    private static final int MAP_TYPE = 0x0f;
+    private static final int KNOWN_FLAGS = MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS | MAP_GROWSDOWN
+            | MAP_NORESERVE | MAP_POPULATE | MAP_FIXED_NOREPLACE | 0x03;
+
+    @Override
+    public long mmap(long hint, long length, Prot prot, int flags) {
+        SyscallException.check((flags & MAP_ANONYMOUS) != 0, "mmap", Errno.EBADF,
+                "fd -1 without MAP_ANONYMOUS: map a file with Mm.mmapFile or pass MAP_ANONYMOUS");
+        return doMmap(hint, length, prot, flags, null, 0);
+    }
+
+    /**
+     * mmap(2) of {@code file} (created with {@link Kernel#createFile}) from byte {@code offset}.
+     */
+    public long mmapFile(long hint, long length, Prot prot, int flags, MappedFile file, long offset) {
+        SimFile f = kernel.file(file);
+        SyscallException.check(f != null, "mmap", Errno.EBADF, "%s is not a file of this kernel", file);
+        SyscallException.check((flags & MAP_ANONYMOUS) == 0, "mmap", Errno.EINVAL,
+                "MAP_ANONYMOUS together with a file");
+        return doMmap(hint, length, prot, flags, f, offset);
+    }
+
+    private long doMmap(long hint, long length, Prot prot, int flags, SimFile file, long offset) {
+        int type = flags & MAP_TYPE;
+        SyscallException.check(length != 0, "mmap", Errno.EINVAL, "length 0: a mapping needs at least one byte");
+        SyscallException.check(type == MAP_SHARED || type == MAP_PRIVATE || type == 0x03, "mmap", Errno.EINVAL,
+                "flags %#x: exactly one of MAP_SHARED (0x1) or MAP_PRIVATE (0x2) is required", flags);
+        SyscallException.check((flags & ~KNOWN_FLAGS) == 0 || type != 0x03, "mmap", Errno.EOPNOTSUPP,
+                "unknown flags %#x with MAP_SHARED_VALIDATE", flags & ~KNOWN_FLAGS);
+        SyscallException.check((offset & (PAGE - 1)) == 0 && offset >= 0, "mmap", Errno.EINVAL,
+                "offset %#x is not a multiple of the page size 0x1000", offset);
+        long len = MmLayout.pageAlign(length);
+        SyscallException.check(length > 0 && len > 0 && Long.compareUnsigned(len, MmLayout.TASK_SIZE) <= 0, "mmap",
+                Errno.ENOMEM, "length %#x is larger than the user address space (TASK_SIZE %#x)", length,
+                MmLayout.TASK_SIZE);
+        boolean fixed = (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) != 0;
+        if (fixed) {
+            SyscallException.check((hint & (PAGE - 1)) == 0, "mmap", Errno.EINVAL,
+                    "MAP_FIXED address %#x is not page aligned", hint);
+            SyscallException.check(Long.compareUnsigned(hint, MmLayout.TASK_SIZE - len) <= 0, "mmap", Errno.ENOMEM,
+                    "MAP_FIXED range %#x-%#x ends above TASK_SIZE %#x", hint, hint + len, MmLayout.TASK_SIZE);
+            SyscallException.check(Long.compareUnsigned(hint, MmLayout.MMAP_MIN_ADDR) >= 0, "mmap", Errno.EPERM,
+                    "address %#x is below vm.mmap_min_addr (%#x)", hint, MmLayout.MMAP_MIN_ADDR);
+        }
+        int vmFlags = calcVmFlags(prot, flags);
+        long addr = getUnmappedArea(hint, len, fixed, file == null && type != MAP_SHARED);
+        if ((flags & MAP_FIXED_NOREPLACE) != 0) {
+            Optional<Vma> clash = vmas.findVma(addr);
+            SyscallException.check(clash.isEmpty() || Long.compareUnsigned(clash.get().start(), addr + len) >= 0,
+                    "mmap", Errno.EEXIST, "MAP_FIXED_NOREPLACE range %#x-%#x overlaps the mapping %#x-%#x", addr,
+                    addr + len, clash.map(Vma::start).orElse(0L), clash.map(Vma::end).orElse(0L));
+        }
+        return mmapRegion(addr, len, vmFlags, flags, file, offset);
+    }
+
+    private long mmapRegion(long addr, long len, int vmFlags, int flags, SimFile file, long offset) {
+        if ((flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) != 0) {
+            unmapRange(addr, len);
+        }
+        boolean shared = (vmFlags & Vma.VM_SHARED) != 0;
+        if (file == null && shared) {
+            file = kernel.newShmemFile(len);
+            offset = 0;
+        }
+        if ((vmFlags & (Vma.VM_NORESERVE | Vma.VM_SHARED | Vma.VM_WRITE)) == Vma.VM_WRITE) {
+            vmFlags |= Vma.VM_ACCOUNT; // accountable_mapping()
+        }
+        vmFlags |= Vma.VM_SOFTDIRTY; // mmap_region: a new vma is always soft-dirty
+        Vma v = file == null ? Vma.anonymous(addr, addr + len, vmFlags, null)
+                : Vma.fileBacked(addr, addr + len, vmFlags, offset >>> 12, file.identity);
+        addVma(v);
+        LOG.debug("mmap {}-{} flags {}", hex(addr), hex(addr + len), hex(vmFlags));
+        if ((flags & MAP_POPULATE) != 0) {
+            // populate_vma_page_range: write faults for private writable mappings (break COW now)
+            boolean write = (vmFlags & (Vma.VM_WRITE | Vma.VM_SHARED)) == Vma.VM_WRITE;
+            for (long a = addr; a < addr + len; a += PAGE) {
+                translateUser(a, write ? Access.WRITE : Access.READ);
+            }
+        }
+        return addr;
+    }
+
+    /**
+     * get_unmapped_area(): MAP_FIXED returns the address; a free hint is taken; else the highest
+     * gap below mmap_base that fits (top-down), with anonymous private lengths that are a multiple
+     * of 2 MiB placed 2 MiB aligned (thp_get_unmapped_area, Linux 6.7+).
+     */
+    long getUnmappedArea(long hint, long len, boolean fixed, boolean anonPrivate) {
+        if (fixed) {
+            return hint;
+        }
+        if (hint != 0) {
+            long a = MmLayout.pageAlign(hint);
+            if (Long.compareUnsigned(a, MmLayout.TASK_SIZE - len) <= 0
+                    && Long.compareUnsigned(a, Math.max(PAGE, MmLayout.MMAP_MIN_ADDR)) >= 0 && gapFree(a, a + len)) {
+                return a;
+            }
+        }
+        if (anonPrivate && hint == 0 && (len & (PMD_SIZE - 1)) == 0 && kernel.config().thpAligned()) {
+            long padded = len + PMD_SIZE;
+            long ret = topDown(padded);
+            if (ret != -1) {
+                long offSub = (0 - ret) & (PMD_SIZE - 1);
+                return offSub == 0 ? ret + PMD_SIZE : ret + offSub;
+            }
+        }
+        long ret = topDown(len);
+        if (ret != -1) {
+            return ret;
+        }
+        ret = bottomUp(len);
+        if (ret != -1) {
+            return ret;
+        }
+        throw new SyscallException("mmap", Errno.ENOMEM, String.format(
+                "no free range of %#x bytes in the address space below %#x", len, MmLayout.TASK_SIZE));
+    }
+
+    /** vm_start_gap(): a stack's start minus the guard gap. */
+    private long startGap(Vma v) {
+        long s = v.start();
+        if ((v.flags() & Vma.VM_GROWSDOWN) != 0) {
+            long g = kernel.config().stackGuardGapPages() << 12;
+            s = Long.compareUnsigned(s, g) > 0 ? s - g : 0;
+        }
+        return s;
+    }
+
+    /** True when [start, end) is free and clear of every stack's guard gap. */
+    boolean gapFree(long start, long end) {
+        Optional<Vma> next = vmas.findVma(start);
+        return next.isEmpty() || Long.compareUnsigned(startGap(next.get()), end) >= 0
+                && Long.compareUnsigned(next.get().start(), start) >= 0;
+    }
+
+    /** vm_unmapped_area() top-down between max(PAGE_SIZE, mmap_min_addr) and mmap_base; -1 if none. */
+    private long topDown(long len) {
+        long low = Math.max(PAGE, MmLayout.MMAP_MIN_ADDR);
+        long high = mmapBase;
+        List<Vma> list = vmas.list();
+        long gapEnd = high;
+        for (int i = list.size() - 1; i >= -1; i--) {
+            long gapStart = i >= 0 ? list.get(i).end() : low;
+            if (i >= 0 && Long.compareUnsigned(list.get(i).start(), high) >= 0) {
+                // above the window: its start gap may still bound the window
+                gapEnd = Math.min(gapEnd, startGap(list.get(i)));
+                continue;
+            }
+            long end = Math.min(gapEnd, high);
+            gapStart = Math.max(gapStart, low);
+            if (end - gapStart >= len && end > gapStart) {
+                return (end - len) & -PAGE;
+            }
+            if (i >= 0) {
+                gapEnd = startGap(list.get(i));
+            }
+            if (gapEnd <= low) {
+                break;
+            }
+        }
+        return -1;
+    }
+
+    /** arch_get_unmapped_area() bottom-up from TASK_UNMAPPED_BASE (the fallback); -1 if none. */
+    private long bottomUp(long len) {
+        long low = MmLayout.pageAlign(MmLayout.TASK_SIZE / 3);
+        long candidate = low;
+        for (Vma v : vmas.list()) {
+            if (v.end() <= candidate) {
+                continue;
+            }
+            if (startGap(v) - candidate >= len && startGap(v) > candidate) {
+                return candidate;
+            }
+            candidate = Math.max(candidate, v.end());
+        }
+        return MmLayout.TASK_SIZE - candidate >= len ? candidate : -1;
+    }
+
+    // ---------------------------------------------------------------- munmap
+
+    @Override
+    public void munmap(long addr, long length) {
+        SyscallException.check((addr & (PAGE - 1)) == 0, "munmap", Errno.EINVAL,
+                "address %#x is not page aligned", addr);
+        SyscallException.check(length > 0, "munmap", Errno.EINVAL, "length %d must be > 0", length);
+        long len = MmLayout.pageAlign(length);
+        SyscallException.check(len > 0 && Long.compareUnsigned(addr, MmLayout.TASK_SIZE) < 0
+                        && Long.compareUnsigned(len, MmLayout.TASK_SIZE - addr) <= 0, "munmap", Errno.EINVAL,
+                "range %#x+%#x leaves the user address space (below %#x)", addr, length, MmLayout.TASK_SIZE);
+        unmapRange(addr, len);
+    }
+
+    /** do_vmi_munmap(): split, zap the pages, drop the VMAs. */
+    void unmapRange(long addr, long len) {
+        List<Vma> removed = vmas.munmap(addr, len);
+        for (Vma v : removed) {
+            zapRange(v, v.start(), v.end());
+            vmStatAccount(v.flags(), -v.pages());
+            if (v.file() != null) {
+                kernel.releaseIfOrphanShmem(v.file());
+            }
+        }
+    }
+
+    /** zap_page_range(): every present PTE of [start, end) in {@code v} is cleared and its page put. */
+    void zapRange(Vma v, long start, long end) {
+        for (long a = start; a < end; a += PAGE) {
+            long pteAddr = pt.entryAddress(a, PagingLevel.PT);
+            if (pteAddr == PageTable.NOT_MAPPED) {
+                a = (a | (PMD_SIZE - 1)) - PAGE + 1; // no page table here: skip to the next 2 MiB
+                continue;
+            }
+            long e = kernel.ram().readLong(pteAddr);
+            if ((e & X86PageTableEntry.PRESENT) == 0) {
+                continue;
+            }
+            kernel.ram().writeLong(pteAddr, 0);
+            mmu.invlpg(a);
+            long pfn = (e & X86PageTableEntry.PFN_MASK) >>> 12;
+            kernel.putUserPage(this, pfn, (e & X86PageTableEntry.DIRTY) != 0);
+        }
+    }
+
+    // ---------------------------------------------------------------- mprotect
+
+    @Override
+    public void mprotect(long addr, long length, Prot prot) {
+        SyscallException.check((addr & (PAGE - 1)) == 0, "mprotect", Errno.EINVAL,
+                "address %#x is not page aligned", addr);
+        long len = MmLayout.pageAlign(length);
+        SyscallException.check(length >= 0 && Long.compareUnsigned(len, MmLayout.TASK_SIZE - addr) <= 0, "mprotect",
+                Errno.ENOMEM, "range %#x+%#x leaves the user address space", addr, length);
+        if (len == 0) {
+            return;
+        }
+        long end = addr + len;
+        int newProt = calcVmFlags(prot, MAP_PRIVATE) & PROT_MASK;
+        // check the whole range first: every byte mapped, every VMA allows the new rights
+        long cursor = addr;
+        for (Vma v : overlapping(addr, end)) {
+            SyscallException.check(v.start() <= cursor, "mprotect", Errno.ENOMEM,
+                    "%#x-%#x is not mapped", cursor, v.start());
+            SyscallException.check((newProt & ~(v.flags() >>> 4)) == 0, "mprotect", Errno.EACCES,
+                    "the mapping at %#x does not allow %s (its VM_MAY* bits)", v.start(), prot);
+            cursor = v.end();
+        }
+        SyscallException.check(Long.compareUnsigned(cursor, end) >= 0, "mprotect", Errno.ENOMEM,
+                "%#x-%#x is not mapped", cursor, end);
+        splitAt(addr);
+        splitAt(end);
+        for (Vma v : overlapping(addr, end)) {
+            int nf = (v.flags() & ~PROT_MASK) | newProt;
+            if ((nf & (Vma.VM_NORESERVE | Vma.VM_SHARED | Vma.VM_WRITE)) == Vma.VM_WRITE) {
+                nf |= Vma.VM_ACCOUNT;
+            }
+            vmStatAccount(v.flags(), -v.pages());
+            vmas.munmap(v.start(), v.end() - v.start());
+            Vma nv = new Vma(v.start(), v.end(), nf, v.pgoff(), v.file(), v.name());
+            vmas.map(nv);
+            vmStatAccount(nf, nv.pages());
+            changeProtection(nv);
+        }
+    }
+
+    private void splitAt(long a) {
+        Optional<Vma> v = vmaAt(a);
+        if (v.isPresent() && v.get().start() != a) {
+            vmas.split(a);
+        }
+    }
+
+    List<Vma> overlapping(long start, long end) {
+        List<Vma> out = new ArrayList<>();
+        for (Vma v : vmas.list()) {
+            if (Long.compareUnsigned(v.end(), start) > 0 && Long.compareUnsigned(v.start(), end) < 0) {
+                out.add(v);
+            }
+        }
+        return out;
+    }
+
+    /** change_protection(): rewrite the present PTEs of {@code v} for its new flags. */
+    private void changeProtection(Vma v) {
+        for (long a = v.start(); a < v.end(); a += PAGE) {
+            long pteAddr = pt.entryAddress(a, PagingLevel.PT);
+            if (pteAddr == PageTable.NOT_MAPPED) {
+                a = (a | (PMD_SIZE - 1)) - PAGE + 1;
+                continue;
+            }
+            long e = kernel.ram().readLong(pteAddr);
+            if ((e & X86PageTableEntry.PRESENT) == 0) {
+                continue;
+            }
+            long pfn = (e & X86PageTableEntry.PFN_MASK) >>> 12;
+            boolean writable = (v.flags() & Vma.VM_WRITE) != 0 && canWriteInPlace(v, pfn);
+            long ne = pteBits(pfn, v.flags(), writable) | (e & (X86PageTableEntry.ACCESSED | X86PageTableEntry.DIRTY));
+            kernel.ram().writeLong(pteAddr, ne);
+            mmu.invlpg(a);
+        }
+    }
+
+    /** A page may be mapped writable without a fault: shared mappings, or an anon page only we map. */
+    private boolean canWriteInPlace(Vma v, long pfn) {
+        if ((v.flags() & Vma.VM_SHARED) != 0) {
+            return true;
+        }
+        return pfn != kernel.zeroPfn() && kernel.isAnon(pfn) && kernel.buddy().pageRefCount(pfn) == 1;
+    }
+
+    /** The PTE for {@code pfn} under {@code vmFlags} (vm_get_page_prot, x86 protection_map). */
+    static long pteBits(long pfn, int vmFlags, boolean writable) {
+        long e = (pfn << 12) | X86PageTableEntry.PRESENT | X86PageTableEntry.USER | X86PageTableEntry.ACCESSED;
+        if (writable) {
+            e |= X86PageTableEntry.RW;
+        }
+        if ((vmFlags & Vma.VM_EXEC) == 0) {
+            e |= X86PageTableEntry.NX;
+        }
+        return e;
+    }
+
+    // ---------------------------------------------------------------- brk
+
+    @Override
+    public long brk(long newBrk) {
+        long minBrk = startBrk;
+        if (Long.compareUnsigned(newBrk, minBrk) < 0) {
+            return brk;
+        }
+        // RLIMIT_DATA is unlimited in this model (check_data_rlimit)
+        long newTop = MmLayout.pageAlign(newBrk);
+        long oldTop = MmLayout.pageAlign(brk);
+        if (oldTop == newTop) {
+            brk = newBrk;
+            return brk;
+        }
+        if (Long.compareUnsigned(newBrk, brk) <= 0) {
+            unmapRange(newTop, oldTop - newTop); // shrinking: always allowed
+            brk = newBrk;
+            LOG.debug("brk shrinks to {}", hex(brk));
+            return brk;
+        }
+        // growing: [oldTop, newTop + PAGE) must not touch the next VMA (including its guard gap)
+        Optional<Vma> next = vmas.findVma(oldTop);
+        if (next.isPresent() && Long.compareUnsigned(newTop + PAGE, startGap(next.get())) > 0) {
+            LOG.debug("brk to {} refused: it would run into {}-{}", hex(newBrk), hex(next.get().start()),
+                    hex(next.get().end()));
+            return brk;
+        }
+        if (Long.compareUnsigned(newTop, MmLayout.TASK_SIZE) > 0) {
+            return brk;
+        }
+        // do_brk_flags: VM_DATA_DEFAULT_FLAGS | VM_ACCOUNT, merged with the previous heap vma
+        int flags = Vma.VM_READ | Vma.VM_WRITE | Vma.VM_MAYREAD | Vma.VM_MAYWRITE | Vma.VM_MAYEXEC | Vma.VM_ACCOUNT
+                | Vma.VM_SOFTDIRTY;
+        addVma(Vma.anonymous(oldTop, newTop, flags, null));
+        brk = newBrk;
+        LOG.debug("brk grows to {}", hex(brk));
+        return brk;
+    }
+
+    // ---------------------------------------------------------------- mremap
+
+    @Override
+    public long mremap(long oldAddr, long oldLength, long newLength, int flags) {
+        SyscallException.check((flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED)) == 0, "mremap", Errno.EINVAL,
+                "unknown flags %#x (allowed: MREMAP_MAYMOVE 1, MREMAP_FIXED 2)", flags);
+        SyscallException.check((flags & MREMAP_FIXED) == 0, "mremap", Errno.EINVAL,
+                "MREMAP_FIXED needs a new address; this call has none");
+        SyscallException.check((oldAddr & (PAGE - 1)) == 0, "mremap", Errno.EINVAL,
+                "old address %#x is not page aligned", oldAddr);
+        long oldLen = MmLayout.pageAlign(oldLength);
+        long newLen = MmLayout.pageAlign(newLength);
+        SyscallException.check(newLength > 0 && newLen > 0, "mremap", Errno.EINVAL, "new length %d must be > 0",
+                newLength);
+        SyscallException.check(oldLen > 0, "mremap", Errno.EINVAL,
+                "old length 0 (duplicating a shared mapping) is not modelled");
+        Optional<Vma> vo = vmaAt(oldAddr);
+        SyscallException.check(vo.isPresent(), "mremap", Errno.EFAULT, "no mapping at %#x", oldAddr);
+        Vma v = vo.get();
+        SyscallException.check(Long.compareUnsigned(oldAddr + oldLen, v.end()) <= 0, "mremap", Errno.EFAULT,
+                "%#x-%#x is not inside one mapping (%#x-%#x)", oldAddr, oldAddr + oldLen, v.start(), v.end());
+        if (newLen <= oldLen) {
+            if (newLen < oldLen) {
+                unmapRange(oldAddr + newLen, oldLen - newLen);
+            }
+            return oldAddr;
+        }
+        long delta = newLen - oldLen;
+        if (oldAddr + oldLen == v.end() && (v.flags() & Vma.VM_DONTEXPAND) == 0
+                && Long.compareUnsigned(v.end() + delta, MmLayout.TASK_SIZE) <= 0 && gapFree(v.end(), v.end() + delta)) {
+            addVma(new Vma(v.end(), v.end() + delta, v.flags(), v.pgoff() + v.pages(), v.file(), v.name()));
+            return oldAddr;
+        }
+        SyscallException.check((flags & MREMAP_MAYMOVE) != 0, "mremap", Errno.ENOMEM,
+                "%#x-%#x cannot grow in place to %#x bytes and MREMAP_MAYMOVE is not set", oldAddr, oldAddr + oldLen,
+                newLen);
+        long to = getUnmappedArea(0, newLen, false, false);
+        moveVma(v, oldAddr, oldLen, to, newLen);
+        return to;
+    }
+
+    /** move_vma(): a new VMA with the same flags and pgoff, the PTEs moved, the old range unmapped. */
+    private void moveVma(Vma v, long oldAddr, long oldLen, long to, long newLen) {
+        long pgoff = v.pgoff() + ((oldAddr - v.start()) >>> 12);
+        Vma nv = new Vma(to, to + newLen, v.flags(), pgoff, v.file(), v.name());
+        addVma(nv);
+        for (long off = 0; off < oldLen; off += PAGE) {
+            long from = pt.entryAddress(oldAddr + off, PagingLevel.PT);
+            if (from == PageTable.NOT_MAPPED) {
+                continue;
+            }
+            long e = kernel.ram().readLong(from);
+            if ((e & X86PageTableEntry.PRESENT) == 0) {
+                continue;
+            }
+            kernel.ram().writeLong(from, 0);
+            mmu.invlpg(oldAddr + off);
+            long pfn = (e & X86PageTableEntry.PFN_MASK) >>> 12;
+            pt.map(to + off, pfn, PAGE, Prot.USER_R);
+            kernel.ram().writeLong(pt.entryAddress(to + off, PagingLevel.PT), e);
+        }
+        // the old range now has no pages; drop its vma part
+        List<Vma> removed = vmas.munmap(oldAddr, oldLen);
+        for (Vma r : removed) {
+            vmStatAccount(r.flags(), -r.pages());
+        }
+    }
+
+    // ---------------------------------------------------------------- madvise
+
+    @Override
+    public void madvise(long addr, long length, int advice) {
+        SyscallException.check((addr & (PAGE - 1)) == 0, "madvise", Errno.EINVAL,
+                "address %#x is not page aligned", addr);
+        SyscallException.check(advice == MADV_NORMAL || advice == MADV_WILLNEED || advice == MADV_DONTNEED
+                        || advice == MADV_FREE || advice == 1 || advice == 2, "madvise", Errno.EINVAL,
+                "advice %d is not one of MADV_NORMAL 0, RANDOM 1, SEQUENTIAL 2, WILLNEED 3, DONTNEED 4, FREE 8",
+                advice);
+        long len = MmLayout.pageAlign(length);
+        if (len == 0) {
+            return;
+        }
+        long end = addr + len;
+        long cursor = addr;
+        List<Vma> over = overlapping(addr, end);
+        for (Vma v : over) {
+            SyscallException.check(v.start() <= cursor, "madvise", Errno.ENOMEM, "%#x-%#x is not mapped", cursor,
+                    v.start());
+            cursor = v.end();
+        }
+        SyscallException.check(Long.compareUnsigned(cursor, end) >= 0, "madvise", Errno.ENOMEM,
+                "%#x-%#x is not mapped", cursor, end);
+        if (advice == MADV_DONTNEED) {
+            for (Vma v : over) {
+                zapRange(v, Math.max(v.start(), addr), Math.min(v.end(), end));
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- user memory access
+
+    @Override
+    public byte readByte(long va) {
+        return kernel.ram().readByte(translateUser(va, Access.READ));
+    }
+
+    @Override
+    public void writeByte(long va, byte value) {
+        kernel.ram().writeByte(translateUser(va, Access.WRITE), value);
+    }
+
+    @Override
+    public long readLong(long va) {
+        if ((va & 0xfff) <= 0xff8) {
+            return kernel.ram().readLong(translateUser(va, Access.READ));
+        }
+        long v = 0;
+        for (int i = 7; i >= 0; i--) {
+            v = (v << 8) | (readByte(va + i) & 0xff);
+        }
+        return v;
+    }
+
+    @Override
+    public void writeLong(long va, long value) {
+        if ((va & 0xfff) <= 0xff8) {
+            kernel.ram().writeLong(translateUser(va, Access.WRITE), value);
+            return;
+        }
+        translateUser(va, Access.WRITE);
+        translateUser(va + 7, Access.WRITE);
+        for (int i = 0; i < 8; i++) {
+            writeByte(va + i, (byte) (value >>> (8 * i)));
+        }
+    }
+
+    /** An access by user code that stores or loads nothing, e.g. to fault a page in. */
+    public void touch(long va, Access access) {
+        translateUser(va, access);
+    }
+
+    @Override
+    public long translate(long va) {
+        return pt.translate(va);
+    }
+
+    /**
+     * The physical address user code reaches at {@code va}: the MMU translates; on a #PF the kernel
+     * handles the fault and the access is retried, as the CPU re-executes the instruction.
+     *
+     * @throws SegmentationFault when the fault cannot be resolved
+     */
+    public long translateUser(long va, Access access) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return mmu.translate(va, access);
+            } catch (PageFault pf) {
+                if (attempt >= 3) {
+                    throw new IllegalStateException("fault at " + hex(va) + " not resolved after 3 attempts: "
+                            + pf.getMessage());
+                }
+                handleFault(va, pf.errorCode(), access);
+            } catch (io.pagelab.api.error.GeneralProtectionFault gp) {
+                // a non-canonical user address: the kernel sends SIGSEGV (si_code SI_KERNEL)
+                throw new SegmentationFault(comm, pid, 0, 0, SegmentationFault.SEGV_MAPERR);
+            }
+        }
+    }
+
+    /** do_user_addr_fault() + handle_mm_fault() for one fault. */
+    void handleFault(long va, int errorCode, Access access) {
+        Optional<Vma> found = vmas.findVma(va);
+        if (found.isEmpty()) {
+            throw segv(va, errorCode, SegmentationFault.SEGV_MAPERR);
+        }
+        Vma v = found.get();
+        if (Long.compareUnsigned(v.start(), va) > 0) {
+            if ((v.flags() & Vma.VM_GROWSDOWN) == 0 || !expandStack(v, va)) {
+                throw segv(va, errorCode, SegmentationFault.SEGV_MAPERR);
+            }
+            v = vmaAt(va).orElseThrow();
+        }
+        boolean write = access == Access.WRITE;
+        if (write && (v.flags() & Vma.VM_WRITE) == 0
+                || access == Access.EXECUTE && (v.flags() & Vma.VM_EXEC) == 0
+                || (v.flags() & PROT_MASK) == 0
+                || !write && (errorCode & PageFault.PF_PROT) != 0 && access != Access.EXECUTE) {
+            throw segv(va, errorCode, SegmentationFault.SEGV_ACCERR);
+        }
+        long page = va & -PAGE;
+        long pteAddr = pt.entryAddress(page, PagingLevel.PT);
+        long e = pteAddr == PageTable.NOT_MAPPED ? 0 : kernel.ram().readLong(pteAddr);
+        minFlt++;
+        if ((e & X86PageTableEntry.PRESENT) == 0) {
+            if (v.file() == null) {
+                doAnonymousPage(v, page, write);
+            } else {
+                doFault(v, page, write);
+            }
+        } else if (write && (e & X86PageTableEntry.RW) == 0) {
+            doWpPage(v, page, pteAddr, e);
+        }
+        rssGrew();
+    }
+
+    private SegmentationFault segv(long va, int errorCode, int siCode) {
+        LOG.debug("{}[{}]: SIGSEGV at {} (si_code {})", comm, pid, hex(va), siCode);
+        return new SegmentationFault(comm, pid, va, errorCode | PageFault.PF_USER, siCode);
+    }
+
+    /** expand_stack(): grow a VM_GROWSDOWN VMA down to {@code va}, within RLIMIT_STACK and the guard gap. */
+    private boolean expandStack(Vma v, long va) {
+        long newStart = va & -PAGE;
+        if (v.end() - newStart > kernel.config().stackRlimit()) {
+            return false;
+        }
+        Optional<Vma> prev = previous(v);
+        long guard = kernel.config().stackGuardGapPages() << 12;
+        if (prev.isPresent() && Long.compareUnsigned(newStart - prev.get().end(), guard) < 0) {
+            return false;
+        }
+        vmStatAccount(v.flags(), -v.pages());
+        vmas.munmap(v.start(), v.end() - v.start());
+        Vma nv = new Vma(newStart, v.end(), v.flags(), v.pgoff() - ((v.start() - newStart) >>> 12), null, v.name());
+        vmas.insert(nv);
+        vmStatAccount(nv.flags(), nv.pages());
+        LOG.debug("stack grows down to {}", hex(newStart));
+        return true;
+    }
+
+    private Optional<Vma> previous(Vma v) {
+        Vma prev = null;
+        for (Vma x : vmas.list()) {
+            if (x.start() >= v.start()) {
+                break;
+            }
+            prev = x;
+        }
+        return Optional.ofNullable(prev);
+    }
+
+    /** do_anonymous_page(): the zero page for a read, a fresh zeroed page for a write. */
+    private void doAnonymousPage(Vma v, long page, boolean write) {
+        if (!write) {
+            pt.map(page, kernel.zeroPfn(), PAGE, Prot.USER_R);
+            long pteAddr = pt.entryAddress(page, PagingLevel.PT);
+            kernel.ram().writeLong(pteAddr, pteBits(kernel.zeroPfn(), v.flags(), false));
+            return;
+        }
+        long pfn = kernel.allocUserPage();
+        kernel.ram().clearPage(pfn);
+        kernel.addAnonRmap(this, pfn, linearPageIndex(v, page));
+        anonPages++;
+        mapNew(page, pfn, v.flags(), (v.flags() & Vma.VM_WRITE) != 0);
+    }
+
+    static long linearPageIndex(Vma v, long addr) {
+        return ((addr - v.start()) >>> 12) + v.pgoff();
+    }
+
+    private void mapNew(long page, long pfn, int vmFlags, boolean writable) {
+        pt.map(page, pfn, PAGE, Prot.USER_R);
+        long pteAddr = pt.entryAddress(page, PagingLevel.PT);
+        long e = pteBits(pfn, vmFlags, writable);
+        if (writable) {
+            e |= X86PageTableEntry.DIRTY; // pte_mkwrite(pte_mkdirty()) for a written fresh page
+        }
+        kernel.ram().writeLong(pteAddr, e);
+    }
+
+    /** do_fault(): read → the page-cache page; private write → a copy (do_cow_fault); shared write → dirty. */
+    private void doFault(Vma v, long page, boolean write) {
+        SimFile f = kernel.file(v.file());
+        long index = linearPageIndex(v, page);
+        boolean[] major = new boolean[1];
+        long cachePfn = kernel.findOrReadPage(f, index, major);
+        if (major[0]) {
+            majFlt++;
+            minFlt--;
+        }
+        boolean shared = (v.flags() & Vma.VM_SHARED) != 0;
+        if (write && !shared) {
+            long pfn = kernel.allocUserPage();
+            kernel.ram().copy(cachePfn << 12, pfn << 12, PAGE);
+            kernel.addAnonRmap(this, pfn, linearPageIndex(v, page));
+            anonPages++;
+            mapNew(page, pfn, v.flags(), true);
+            return;
+        }
+        kernel.mapFilePage(this, cachePfn, f);
+        mapNew(page, cachePfn, v.flags(), shared && (v.flags() & Vma.VM_WRITE) != 0);
+        if (!write) {
+            kernel.ram().writeLong(pt.entryAddress(page, PagingLevel.PT),
+                    pteBits(cachePfn, v.flags(), shared && (v.flags() & Vma.VM_WRITE) != 0));
+        }
+    }
+
+    /** do_wp_page(): a write to a present read-only PTE in a writable VMA. */
+    private void doWpPage(Vma v, long page, long pteAddr, long e) {
+        long pfn = (e & X86PageTableEntry.PFN_MASK) >>> 12;
+        if ((v.flags() & Vma.VM_SHARED) != 0) {
+            kernel.ram().writeLong(pteAddr, e | X86PageTableEntry.RW | X86PageTableEntry.DIRTY); // wp_page_shared
+            mmu.invlpg(page);
+            return;
+        }
+        if (pfn != kernel.zeroPfn() && kernel.isAnon(pfn) && kernel.buddy().pageRefCount(pfn) == 1) {
+            kernel.ram().writeLong(pteAddr, e | X86PageTableEntry.RW | X86PageTableEntry.DIRTY); // wp_page_reuse
+            mmu.invlpg(page);
+            LOG.debug("{}: write fault at {} reuses pfn {} (last mapper)", comm, hex(page), hex(pfn));
+            return;
+        }
+        // wp_page_copy
+        long fresh = kernel.allocUserPage();
+        if (pfn == kernel.zeroPfn()) {
+            kernel.ram().clearPage(fresh);
+        } else {
+            kernel.ram().copy(pfn << 12, fresh << 12, PAGE);
+        }
+        kernel.addAnonRmap(this, fresh, linearPageIndex(v, page));
+        anonPages++;
+        kernel.ram().writeLong(pteAddr, pteBits(fresh, v.flags(), true) | X86PageTableEntry.DIRTY);
+        mmu.invlpg(page);
+        if (pfn != kernel.zeroPfn()) {
+            kernel.putUserPage(this, pfn, false);
+        }
+        LOG.debug("{}: copy-on-write at {}: pfn {} -> {}", comm, hex(page), hex(pfn), hex(fresh));
+    }
+
+    static String hex(long v) {
+        return "0x" + Long.toHexString(v);
+    }
+
+    @Override
+    public String toString() {
+        return "mm of " + comm + "[" + pid + "]: " + vmas.size() + " vmas, rss " + rssPages() + " pages";
+    }
+}
