@@ -31,9 +31,10 @@ import org.slf4j.LoggerFactory;
  * through the MMU; a page fault enters {@link #handleFault} (arch/x86/mm/fault.c:
  * do_user_addr_fault, mm/memory.c: handle_mm_fault, do_anonymous_page, do_fault, do_wp_page).
  *
- * <p>Differs from Linux on purpose: a failing call changes nothing (Linux's mprotect and madvise
- * may have changed the VMAs before a hole in the range; here the whole range is checked first);
- * no swap, no THP (4 KiB pages only, though anonymous mappings are placed 2 MiB-aligned as
+ * <p>As in Linux, mprotect and madvise that meet a hole (ENOMEM) or a forbidden right (EACCES)
+ * keep what they did to the VMAs before it; every other failing call changes nothing.
+ *
+ * <p>Differs from Linux on purpose: no swap, no THP (4 KiB pages only, though anonymous mappings are placed 2 MiB-aligned as
  * 6.7+ kernels do), no mlock, no userfaultfd, no file permissions; the kernel half of the page
  * table is left out (user mappings only); page-cache pages mapped shared are writable at once
  * (as for shmem; no write-notify); the first-fault fault-around of file pages is not modelled.
@@ -483,31 +484,39 @@ public final class Mm implements AddressSpace {
         }
         long end = addr + len;
         int newProt = calcVmFlags(prot, MAP_PRIVATE) & PROT_MASK;
-        // check the whole range first: every byte mapped, every VMA allows the new rights
+        // do_mprotect_pkey(): VMA by VMA from the start; a hole or a VMA that forbids the new
+        // rights stops the loop with the VMAs before it already changed, as in Linux
+        Optional<Vma> first = vmaAt(addr);
+        SyscallException.check(first.isPresent(), "mprotect", Errno.ENOMEM, "%#x is not mapped", addr);
         long cursor = addr;
-        for (Vma v : overlapping(addr, end)) {
-            SyscallException.check(v.start() <= cursor, "mprotect", Errno.ENOMEM,
-                    "%#x-%#x is not mapped", cursor, v.start());
+        while (Long.compareUnsigned(cursor, end) < 0) {
+            Optional<Vma> vo = vmaAt(cursor);
+            SyscallException.check(vo.isPresent(), "mprotect", Errno.ENOMEM,
+                    "%#x-%#x is not mapped (the pages before it were changed)", cursor, end);
+            Vma v = vo.get();
             SyscallException.check((newProt & ~(v.flags() >>> 4)) == 0, "mprotect", Errno.EACCES,
                     "the mapping at %#x does not allow %s (its VM_MAY* bits)", v.start(), prot);
-            cursor = v.end();
+            long segEnd = Long.compareUnsigned(v.end(), end) < 0 ? v.end() : end;
+            protectOne(cursor, segEnd, newProt);
+            cursor = segEnd;
         }
-        SyscallException.check(Long.compareUnsigned(cursor, end) >= 0, "mprotect", Errno.ENOMEM,
-                "%#x-%#x is not mapped", cursor, end);
-        splitAt(addr);
+    }
+
+    /** mprotect_fixup() for [start, end) inside one VMA: split, new flags, merge, PTEs. */
+    private void protectOne(long start, long end, int newProt) {
+        splitAt(start);
         splitAt(end);
-        for (Vma v : overlapping(addr, end)) {
-            int nf = (v.flags() & ~PROT_MASK) | newProt;
-            if ((nf & (Vma.VM_NORESERVE | Vma.VM_SHARED | Vma.VM_WRITE)) == Vma.VM_WRITE) {
-                nf |= Vma.VM_ACCOUNT;
-            }
-            vmStatAccount(v.flags(), -v.pages());
-            vmas.munmap(v.start(), v.end() - v.start());
-            Vma nv = new Vma(v.start(), v.end(), nf, v.pgoff(), v.file(), v.name());
-            vmas.map(nv);
-            vmStatAccount(nf, nv.pages());
-            changeProtection(nv);
+        Vma v = vmaAt(start).orElseThrow();
+        int nf = (v.flags() & ~PROT_MASK) | newProt;
+        if ((nf & (Vma.VM_NORESERVE | Vma.VM_SHARED | Vma.VM_WRITE)) == Vma.VM_WRITE) {
+            nf |= Vma.VM_ACCOUNT;
         }
+        vmStatAccount(v.flags(), -v.pages());
+        vmas.munmap(v.start(), v.end() - v.start());
+        Vma nv = new Vma(v.start(), v.end(), nf, v.pgoff(), v.file(), v.name());
+        vmas.map(nv);
+        vmStatAccount(nf, nv.pages());
+        changeProtection(nv);
     }
 
     private void splitAt(long a) {
@@ -690,20 +699,20 @@ public final class Mm implements AddressSpace {
             return;
         }
         long end = addr + len;
+        // madvise_walk_vmas(): the advice applies to every mapped part; a hole makes the call
+        // return ENOMEM at the end, after the mapped parts were handled (as in Linux)
         long cursor = addr;
-        List<Vma> over = overlapping(addr, end);
-        for (Vma v : over) {
-            SyscallException.check(v.start() <= cursor, "madvise", Errno.ENOMEM, "%#x-%#x is not mapped", cursor,
-                    v.start());
-            cursor = v.end();
-        }
-        SyscallException.check(Long.compareUnsigned(cursor, end) >= 0, "madvise", Errno.ENOMEM,
-                "%#x-%#x is not mapped", cursor, end);
-        if (advice == MADV_DONTNEED) {
-            for (Vma v : over) {
+        boolean hole = false;
+        for (Vma v : overlapping(addr, end)) {
+            hole |= Long.compareUnsigned(v.start(), cursor) > 0;
+            if (advice == MADV_DONTNEED) {
                 zapRange(v, Math.max(v.start(), addr), Math.min(v.end(), end));
             }
+            cursor = v.end();
         }
+        hole |= Long.compareUnsigned(cursor, end) < 0;
+        SyscallException.check(!hole, "madvise", Errno.ENOMEM,
+                "part of %#x-%#x is not mapped (the mapped parts were advised)", addr, end);
     }
 
     // ---------------------------------------------------------------- user memory access
