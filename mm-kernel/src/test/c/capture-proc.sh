@@ -6,9 +6,9 @@
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 out="$here/../resources/io/pagelab/kernel/procfs/samples"
-bin=$(mktemp /tmp/proc_samples.XXXXXX)
-trap 'rm -f "$bin"' EXIT
-mkdir -p "$out"
+bindir=/tmp/pagelab-proc-samples            # fixed path: the binary's own smaps lines stay stable
+bin="$bindir/proc_samples"
+mkdir -p "$out" "$bindir"
 cc -O1 -Wall -Werror -o "$bin" "$here/proc_samples.c"
 setarch x86_64 -R env -i "$bin" "$out"
 {
