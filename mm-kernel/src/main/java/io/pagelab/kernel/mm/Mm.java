@@ -167,8 +167,9 @@ public final class Mm implements AddressSpace {
         if (v.name() != null) {
             return v.name();
         }
-        // vma_is_initial_heap / vma_is_initial_stack (Linux 6.6)
-        if (Long.compareUnsigned(v.start(), brk) <= 0 && Long.compareUnsigned(v.end(), startBrk) >= 0) {
+        // vma_is_initial_heap (strict since Linux 6.7: a VMA that merely touches start_brk, such as
+        // a bss right below an empty heap, is not the heap) / vma_is_initial_stack
+        if (Long.compareUnsigned(v.start(), brk) < 0 && Long.compareUnsigned(v.end(), startBrk) > 0) {
             return "[heap]";
         }
         if (v.contains(startStack) || v.start() <= startStack && v.end() >= startStack && startStack != 0) {
@@ -610,7 +611,16 @@ public final class Mm implements AddressSpace {
         // do_brk_flags: VM_DATA_DEFAULT_FLAGS | VM_ACCOUNT, merged with the previous heap vma
         int flags = Vma.VM_READ | Vma.VM_WRITE | Vma.VM_MAYREAD | Vma.VM_MAYWRITE | Vma.VM_MAYEXEC | Vma.VM_ACCOUNT
                 | Vma.VM_SOFTDIRTY;
-        addVma(Vma.anonymous(oldTop, newTop, flags, null));
+        // brkvma = vma_prev_limit(&vmi, mm->start_brk): only a heap VMA at or above start_brk is
+        // extended; a bss VMA ending exactly at start_brk is never merged into the heap
+        Vma grown = Vma.anonymous(oldTop, newTop, flags, null);
+        Optional<Vma> below = vmaAt(oldTop - 1);
+        if (below.isPresent() && Long.compareUnsigned(below.get().start(), startBrk) >= 0) {
+            addVma(grown);
+        } else {
+            vmas.insert(grown);
+            vmStatAccount(flags, grown.pages());
+        }
         brk = newBrk;
         LOG.debug("brk grows to {}", hex(brk));
         return brk;
