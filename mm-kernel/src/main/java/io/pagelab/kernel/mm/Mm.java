@@ -816,17 +816,19 @@ public final class Mm implements AddressSpace {
             throw segv(va, errorCode, SegmentationFault.SEGV_ACCERR);
         }
         long page = va & -PAGE;
-        long pteAddr = pt.entryAddress(page, PagingLevel.PT);
-        long e = pteAddr == PageTable.NOT_MAPPED ? 0 : kernel.ram().readLong(pteAddr);
         minFlt++;
-        if ((e & X86PageTableEntry.PRESENT) == 0) {
+        if ((errorCode & PageFault.PF_PROT) == 0) { // the P bit of the error code: nothing mapped here
             if (v.file() == null) {
                 doAnonymousPage(v, page, write);
             } else {
                 doFault(v, page, write);
             }
-        } else if (write && (e & X86PageTableEntry.RW) == 0) {
-            doWpPage(v, page, pteAddr, e);
+        } else if (write) {
+            long pteAddr = pt.entryAddress(page, PagingLevel.PT);
+            long e = kernel.ram().readLong(pteAddr);
+            if ((e & X86PageTableEntry.RW) == 0) {
+                doWpPage(v, page, pteAddr, e);
+            }
         }
         rssGrew();
     }
@@ -870,9 +872,7 @@ public final class Mm implements AddressSpace {
     /** do_anonymous_page(): the zero page for a read, a fresh zeroed page for a write. */
     private void doAnonymousPage(Vma v, long page, boolean write) {
         if (!write) {
-            pt.map(page, kernel.zeroPfn(), PAGE, Prot.USER_R);
-            long pteAddr = pt.entryAddress(page, PagingLevel.PT);
-            kernel.ram().writeLong(pteAddr, pteBits(kernel.zeroPfn(), v.flags(), false));
+            mapNew(page, kernel.zeroPfn(), v.flags(), false);
             return;
         }
         long pfn = kernel.allocUserPage();
@@ -886,14 +886,13 @@ public final class Mm implements AddressSpace {
         return ((addr - v.start()) >>> 12) + v.pgoff();
     }
 
+    /**
+     * set_pte_at() for a new page: present, user, writable or not, NX unless VM_EXEC. Accessed and
+     * dirty are left to the MMU, which sets them when the faulting access is retried.
+     */
     private void mapNew(long page, long pfn, int vmFlags, boolean writable) {
-        pt.map(page, pfn, PAGE, Prot.USER_R);
-        long pteAddr = pt.entryAddress(page, PagingLevel.PT);
-        long e = pteBits(pfn, vmFlags, writable);
-        if (writable) {
-            e |= X86PageTableEntry.DIRTY; // pte_mkwrite(pte_mkdirty()) for a written fresh page
-        }
-        kernel.ram().writeLong(pteAddr, e);
+        pt.map(page, pfn, PAGE, (vmFlags & Vma.VM_EXEC) != 0
+                ? (writable ? Prot.USER_RWX : Prot.USER_RX) : (writable ? Prot.USER_RW : Prot.USER_R));
     }
 
     /** do_fault(): read → the page-cache page; private write → a copy (do_cow_fault); shared write → dirty. */
@@ -917,10 +916,6 @@ public final class Mm implements AddressSpace {
         }
         kernel.mapFilePage(this, cachePfn, f);
         mapNew(page, cachePfn, v.flags(), shared && (v.flags() & Vma.VM_WRITE) != 0);
-        if (!write) {
-            kernel.ram().writeLong(pt.entryAddress(page, PagingLevel.PT),
-                    pteBits(cachePfn, v.flags(), shared && (v.flags() & Vma.VM_WRITE) != 0));
-        }
     }
 
     /** do_wp_page(): a write to a present read-only PTE in a writable VMA. */
