@@ -4,7 +4,9 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static java.util.Objects.requireNonNull;
 
 import io.pagelab.kernel.mm.Vma;
+import io.pagelab.kernel.mm.VmaSet;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * One line of /proc/pid/numa_maps, as fs/proc/task_mmu.c: show_numa_map prints it (Linux 6.18):
@@ -30,6 +32,20 @@ import java.util.Map;
  */
 public final class NumaMaps {
     private NumaMaps() {
+    }
+
+    /**
+     * The whole file: one line per VMA in address order, all under one memory policy. (The gate VMA
+     * [vsyscall] has no mm and prints no line, so it is not expected in {@code vmas}.)
+     */
+    public static String render(VmaSet vmas, String policy, Function<Vma, NumaMapsStats> statsOf) {
+        requireNonNull(vmas, "vmas");
+        requireNonNull(statsOf, "statsOf");
+        StringBuilder sb = new StringBuilder();
+        for (Vma v : vmas.list()) {
+            sb.append(line(v, policy, requireNonNull(statsOf.apply(v), "statsOf returned null")));
+        }
+        return sb.toString();
     }
 
     /** The line of {@code vma} under memory policy {@code policy} (usually "default"). */

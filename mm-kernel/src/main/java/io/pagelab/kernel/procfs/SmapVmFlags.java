@@ -79,8 +79,8 @@ public final class SmapVmFlags {
      * The whole line, e.g. {@code "VmFlags: rd wr mr mw me ac \n"}.
      *
      * @param vmFlags the VMA's {@code vm_flags}, all 64 bits
-     * @param memSoftDirty whether the kernel was built with CONFIG_MEM_SOFT_DIRTY (else bit 27 is
-     *        {@code ??} if set; the kernel never sets it then)
+     * @param memSoftDirty whether the kernel was built with CONFIG_MEM_SOFT_DIRTY; without it VM_SOFTDIRTY
+     *        is VM_NONE in the kernel, so a simulated VMA that carries bit 27 prints nothing for it
      */
     public static String line(long vmFlags, boolean memSoftDirty) {
         StringBuilder sb = new StringBuilder("VmFlags: ");
@@ -88,7 +88,7 @@ public final class SmapVmFlags {
             if ((vmFlags & (1L << bit)) == 0) {
                 continue;
             }
-            String m = bit == 27 && !memSoftDirty ? "??" : MNEMONICS[bit];
+            String m = bit == 27 && !memSoftDirty ? "" : MNEMONICS[bit];
             if (!m.isEmpty()) {
                 sb.append(m).append(' ');
             }

@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 
 import io.pagelab.kernel.mm.ProcMaps;
 import io.pagelab.kernel.mm.Vma;
+import io.pagelab.kernel.mm.VmaSet;
+import java.util.function.Function;
 
 /**
  * One entry of /proc/pid/smaps, byte for byte as fs/proc/task_mmu.c: show_smap and __show_smap print
@@ -23,6 +25,21 @@ import io.pagelab.kernel.mm.Vma;
  */
 public final class Smaps {
     private Smaps() {
+    }
+
+    /**
+     * The whole file: one entry per VMA in address order, each headed by {@link ProcMaps#line(Vma)}.
+     *
+     * @param statsOf the accumulated pages of one VMA (the caller's page-table walk)
+     */
+    public static String render(VmaSet vmas, Function<Vma, MemSizeStats> statsOf, SmapsOptions options) {
+        requireNonNull(vmas, "vmas");
+        requireNonNull(statsOf, "statsOf");
+        StringBuilder sb = new StringBuilder();
+        for (Vma v : vmas.list()) {
+            sb.append(render(v, requireNonNull(statsOf.apply(v), "statsOf returned null"), options));
+        }
+        return sb.toString();
     }
 
     /**

@@ -163,6 +163,22 @@ class SmapsTest {
     }
 
     @Test
+    void theWholeFileIsOneEntryPerVmaInAddressOrder() {
+        // regions A (four written pages) and B (untouched); inserted out of order, printed by address
+        io.pagelab.kernel.mm.VmaSet vmas = new io.pagelab.kernel.mm.VmaSet();
+        Vma a = anonRegion("A", ANON_RW);
+        Vma b = anonRegion("B", ANON_RW);
+        vmas.insert(b);
+        vmas.insert(a);
+        MemSizeStats fourDirty = new MemSizeStats();
+        for (int i = 0; i < 4; i++) {
+            fourDirty.accountPage(PageKind.ANON, 1, true, true, false);
+        }
+        String out = Smaps.render(vmas, v -> v.equals(a) ? fourDirty : new MemSizeStats(), SmapsOptions.captured618());
+        assertThat(out).isEqualTo(ProcSamples.smapsEntry(a.start()) + ProcSamples.smapsEntry(b.start()));
+    }
+
+    @Test
     void aMapsLineWithoutItsNewlineIsRejected() {
         MemSizeStats s = new MemSizeStats();
         assertThatThrownBy(() -> Smaps.render("00400000-00401000 r--p", 0x400000, 0x401000, 1, s,
