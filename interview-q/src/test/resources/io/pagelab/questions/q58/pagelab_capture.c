@@ -1,7 +1,7 @@
 /*
  * pagelab capture program for questions q57, q58 and q59 (/proc/<pid>/numa_maps, status, smaps,
  * smaps_rollup). It builds a few small mappings whose state is known page by page, forks two
- * children so that some pages are shared, then snapshots its own /proc files with plain read()
+ * children so that some pages are shared, stops them, then snapshots its own /proc files with plain read()
  * calls into buffers touched in advance, so that reading does not change what is being read.
  *
  * Layout (P = 4 KiB page, each region is its own VMA between PROT_NONE guard pages):
@@ -16,7 +16,7 @@
  *   F cowf   4 P rw-p private writable mapping of DATA at file page 4, made after the
  *            children's writes: page 0 read (clean file page), page 1 written (anonymous copy)
  *   heap     malloc(1000): glibc's first brk grows the [heap]; one byte written
- *   H hwm    256 P anonymous, written then unmapped before the fork: VmHWM and VmPeak
+ *   H hwm    1024 P anonymous, written then unmapped before the fork: VmHWM and VmPeak
  *            stay above VmRSS and VmSize
  * Real effects worth knowing when reading the outputs: a read fault on a file mapping also maps
  * the neighbouring pages already in the page cache (fault-around), and fork copies no page table
@@ -25,6 +25,7 @@
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,8 +75,8 @@ static void touch_stack(void)
 
 int main(int argc, char **argv)
 {
-	int go[2], done[2], fd, i;
-	char c, *base, *a, *b, *cw, *d, *e, *f, *h, *heap;
+	int fd, i;
+	char *base, *a, *b, *cw, *d, *e, *f, *h, *heap;
 	pid_t kids[2];
 	volatile char sink = 0;
 	FILE *layout;
@@ -114,19 +115,10 @@ int main(int argc, char **argv)
 	heap = malloc(1000);
 	heap[0] = 'm';
 
-	memset(smaps, 0, sizeof(smaps));
-	memset(rollup, 0, sizeof(rollup));
-	memset(numa, 0, sizeof(numa));
-	memset(status, 0, sizeof(status));
-	memset(stat, 0, sizeof(stat));
-	touch_stack();
+	h = mmap(NULL, 1024 * P, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	memset(h, 'h', 1024 * P);
+	munmap(h, 1024 * P);
 
-	h = mmap(NULL, 256 * P, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	memset(h, 'h', 256 * P);
-	munmap(h, 256 * P);
-
-	if (pipe(go) || pipe(done))
-		return 1;
 	fflush(NULL);
 	for (i = 0; i < 2; i++) {
 		kids[i] = fork();
@@ -137,21 +129,37 @@ int main(int argc, char **argv)
 				cw[1 * P] = '2';
 				cw[2 * P] = '2';
 			}
-			if (write(done[1], "k", 1) != 1)
-				_exit(1);
-			/* stay alive, mappings untouched, until the parent has its snapshot */
-			if (read(go[0], &c, 1) < 0)
-				_exit(1);
+			/*
+			 * Stop here until killed: a stopped child touches no page any more, so the
+			 * parent's five snapshots see the same mapcounts (a child still running would
+			 * copy-on-write its stack pages while the parent reads).
+			 */
+			raise(SIGSTOP);
 			_exit(0);
 		}
 	}
-	for (i = 0; i < 2; i++)
-		if (read(done[0], &c, 1) != 1)
+	for (i = 0; i < 2; i++) {
+		int st;
+
+		if (waitpid(kids[i], &st, WUNTRACED) != kids[i] || !WIFSTOPPED(st))
 			return 1;
+	}
 
 	mmap(f, 4 * P, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, fd, 4 * P);
 	sink += f[0];
 	f[P] = 'f';
+
+	/*
+	 * Write the snapshot buffers and the stack now, after fork: pages written before fork are
+	 * shared copy-on-write with the children, and read() filling them would turn shared pages
+	 * into private copies between one snapshot and the next.
+	 */
+	memset(smaps, 0, sizeof(smaps));
+	memset(rollup, 0, sizeof(rollup));
+	memset(numa, 0, sizeof(numa));
+	memset(status, 0, sizeof(status));
+	memset(stat, 0, sizeof(stat));
+	touch_stack();
 
 	/* the snapshot: nothing below allocates or touches a new page until all five are read */
 	smaps_n = slurp("/proc/self/smaps", smaps, sizeof(smaps));
@@ -160,10 +168,10 @@ int main(int argc, char **argv)
 	status_n = slurp("/proc/self/status", status, sizeof(status));
 	stat_n = slurp("/proc/self/stat", stat, sizeof(stat));
 
-	if (write(go[1], "gg", 2) != 2)
-		return 1;
-	for (i = 0; i < 2; i++)
+	for (i = 0; i < 2; i++) {
+		kill(kids[i], SIGKILL);
 		waitpid(kids[i], NULL, 0);
+	}
 
 	spill(argv[2], "smaps.txt", smaps, smaps_n);
 	spill(argv[2], "smaps_rollup.txt", rollup, rollup_n);
