@@ -159,6 +159,57 @@ public final class Mm implements AddressSpace {
         return anonPages + filePages + shmemPages;
     }
 
+    /** What a present PTE maps, as the /proc walkers (smaps_pte_entry, gather_pte_stats) see it. */
+    public enum PageKind {
+        /** An anonymous page (MM_ANONPAGES). */
+        ANON,
+        /** A page-cache page of a regular file (MM_FILEPAGES). */
+        FILE,
+        /** A page of a shmem object, e.g. shared anonymous memory (MM_SHMEMPAGES). */
+        SHMEM
+    }
+
+    /** One present, normal page of a VMA (the zero page is special and never reported). */
+    @FunctionalInterface
+    public interface PageVisitor {
+        void page(long va, long pfn, PageKind kind, int mapcount, boolean young, boolean dirty, int nid);
+    }
+
+    /** Walks the PTEs of {@code v} in address order, as the /proc/pid/smaps walker does. */
+    public void walkPages(Vma v, PageVisitor visitor) {
+        for (long a = v.start(); a < v.end(); a += PAGE) {
+            long pteAddr = pt.entryAddress(a, PagingLevel.PT);
+            if (pteAddr == PageTable.NOT_MAPPED) {
+                a = (a | (PMD_SIZE - 1)) - PAGE + 1;
+                continue;
+            }
+            long e = kernel.ram().readLong(pteAddr);
+            if ((e & X86PageTableEntry.PRESENT) == 0) {
+                continue;
+            }
+            long pfn = (e & X86PageTableEntry.PFN_MASK) >>> 12;
+            if (pfn == kernel.zeroPfn()) {
+                continue; // vm_normal_page() is NULL for the zero page
+            }
+            PageKind kind = kernel.isAnon(pfn) ? PageKind.ANON : kernel.isShmem(pfn) ? PageKind.SHMEM : PageKind.FILE;
+            visitor.page(a, pfn, kind, Math.max(1, kernel.buddy().memMap().mapcount(pfn)),
+                    (e & X86PageTableEntry.ACCESSED) != 0, (e & X86PageTableEntry.DIRTY) != 0,
+                    kernel.buddy().memMap().nid(pfn));
+        }
+    }
+
+    /** The VMA as /proc shows it: with the name get_vma_name() gives it. */
+    public Vma named(Vma v) {
+        String n = vmaName(v);
+        return n == null || v.file() != null || n.equals(v.name()) ? v
+                : new Vma(v.start(), v.end(), v.flags(), v.pgoff(), v.file(), n);
+    }
+
+    /** True when maps/smaps end with the [vsyscall] gate line. */
+    public boolean hasVsyscall() {
+        return vsyscall;
+    }
+
     /** The name /proc/pid/maps shows for {@code v} (get_vma_name), or null. */
     public String vmaName(Vma v) {
         if (v.file() != null) {
