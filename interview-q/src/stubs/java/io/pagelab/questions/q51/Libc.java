@@ -114,6 +114,8 @@ public final class Libc {
      * @param function the libc function
      * @param size the bytes asked for (malloc, calloc: total bytes; realloc: the new size); 0 otherwise
      * @param chunkIsMmapped for free and realloc: whether the chunk passed in was itself mmapped
+     *        (realloc of a heap chunk is not modelled, its outcome depends on the neighbouring chunks:
+     *        servedBy refuses it with IllegalArgumentException)
      */
     public record Call(Function function, long size, boolean chunkIsMmapped) {
         public Call {
