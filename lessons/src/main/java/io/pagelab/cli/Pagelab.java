@@ -53,7 +53,8 @@ import picocli.CommandLine.ScopeType;
         subcommands = {
             LessonsCommand.class,
             RunCommand.class,
-            E820Command.class
+            E820Command.class,
+            ProcScriptCommand.class
             // grade and questions are added in commandLine(), built on the same streams
         },
         footer = {"", "Colour is used on a terminal only, never when NO_COLOR is set."})
