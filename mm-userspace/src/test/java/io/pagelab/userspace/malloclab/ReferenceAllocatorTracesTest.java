@@ -1,0 +1,51 @@
+package io.pagelab.userspace.malloclab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.DynamicTest.dynamicTest;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every reference allocator replays every bundled trace correctly (TraceChecker: alignment, no
+ * overlap, heap bounds, payload intact, realloc keeps the shared bytes), and is found by name.
+ */
+class ReferenceAllocatorTracesTest {
+    private static final Logger log = LoggerFactory.getLogger(ReferenceAllocatorTracesTest.class);
+    private static final List<String> NAMES = List.of("implicit", "explicit", "segregated");
+
+    @TestFactory
+    Stream<DynamicTest> everyReferenceAllocatorReplaysEveryBundledTraceCorrectly() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (String name : NAMES) {
+            for (String trace : RepTrace.bundled().keySet()) {
+                tests.add(dynamicTest(name + " on " + trace, () -> {
+                    TraceChecker.Result r = TraceChecker.run(HeapAllocators.byName(name), RepTrace.bundled(trace));
+                    log.info("{} {}: peak payload {} / peak heap {} = utilization {}", name, trace,
+                            r.peakPayload(), r.peakHeap(), String.format("%.3f", r.utilization()));
+                    assertThat(r.utilization()).as("utilization of %s on %s", name, trace).isBetween(0.0, 1.0);
+                }));
+            }
+        }
+        return tests.stream();
+    }
+
+    @Test
+    void theThreeReferenceAllocatorsAreFoundByName() {
+        assertThat(HeapAllocators.byName("implicit")).isInstanceOf(ImplicitListAllocator.class);
+        assertThat(HeapAllocators.byName("explicit")).isInstanceOf(ExplicitListAllocator.class);
+        assertThat(HeapAllocators.byName("segregated")).isInstanceOf(SegregatedFitAllocator.class);
+        assertThat(HeapAllocators.names()).contains("implicit", "explicit", "segregated");
+    }
+
+    @Test
+    void eachLookupReturnsAFreshAllocator() {
+        assertThat(HeapAllocators.byName("explicit")).isNotSameAs(HeapAllocators.byName("explicit"));
+    }
+}
