@@ -45,4 +45,22 @@ class UtilizationTest {
         assertThat(utilization(new ImplicitListAllocator(), one)).isCloseTo(24.0 / 4128, within(1e-9));
         assertThat(utilization(new ImplicitListAllocator(16), one)).isCloseTo(24.0 / 80, within(1e-9));
     }
+
+    @Test
+    void theHandWrittenShortTraceNeedsTwoChunksOnTheImplicitList() {
+        // short.rep by hand (block sizes in brackets, heap after init 32):
+        //   a0 24 [48], a1 100 [128], a2 2000 [2016]: one 4096 chunk, 1904 left at the end
+        //   f1; a3 40 [64] first fit into a1's 128 (split 64 + 64)
+        //   r0 500 [528]: a0's neighbour a3 is in use: move to the 1904 block (1376 left), free a0
+        //   f2: a2's 2016 merges with the free 64 before it (2080)
+        //   r3 3000 [3024]: a3 + next free = 2144 < 3024 and not at the end: move; no free block
+        //   fits, so the heap grows by 4096 (merging with the last 1376): heap 32 + 8192 = 8224
+        // peak payload: 500 + 3000 = 3500 after r3
+        TraceChecker.Result r = TraceChecker.run(new ImplicitListAllocator(), RepTrace.bundled("short.rep"));
+        assertThat(r.peakPayload()).isEqualTo(3500);
+        assertThat(r.peakHeap()).isEqualTo(8224);
+        // the same through h42's driver (MeteredProcess: brk growth, no mmaps here)
+        TraceResult lab = MallocLab.run(RepTrace.bundled("short.rep"), ImplicitListAllocator::new, 1);
+        assertThat(lab.utilization()).isCloseTo(3500.0 / 8224, within(1e-9));
+    }
 }
