@@ -199,4 +199,26 @@ class BoundaryTagAllocatorTest {
         assertThatThrownBy(() -> new SegregatedFitAllocator(100)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("100").hasMessageContaining("multiple of 16");
     }
+
+    @Test
+    void checkHeapFindsAFreeBlockThatIsOnNoList() {
+        ExplicitListAllocator explicit = new ExplicitListAllocator();
+        NaiveAddressSpace p = new NaiveAddressSpace();
+        explicit.init(p);
+        long a = explicit.malloc(24);
+        explicit.malloc(24);
+        assertThat(explicit.checkHeap()).isEmpty();
+        // mark a free behind the allocator's back: tags say free, the list does not know it
+        p.writeLong(a - 8, 48);
+        p.writeLong(a + 32, 48);
+        assertThat(explicit.checkHeap()).containsExactly(
+                "free block 0x" + Long.toHexString(a) + " is on no free list: its memory is lost");
+    }
+
+    @Test
+    void checkHeapFindsAHeaderThatDisagreesWithItsFooter() {
+        long a = heap.malloc(24);
+        process.writeLong(a + 32, 64 | 1);   // the 48-byte block's footer (a + 48 - 16) now claims 64
+        assertThat(heap.checkHeap()).contains("block 0x" + Long.toHexString(a) + ": header and footer differ");
+    }
 }
