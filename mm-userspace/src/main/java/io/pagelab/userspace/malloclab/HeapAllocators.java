@@ -16,7 +16,7 @@ import java.util.function.Supplier;
  * fresh, uninitialised instance: an allocator holds the state of one process.
  */
 public final class HeapAllocators {
-    private static final Map<String, Supplier<HeapAllocator>> BUILT_IN = ImmutableMap.of();
+    private static final Map<String, Supplier<HeapAllocator>> BUILT_IN = ImmutableMap.of("ptmalloc", PtmallocAllocator::new);
 
     private HeapAllocators() {
     }

@@ -216,14 +216,8 @@ public final class LabProcess implements AddressSpace {
         }
         SyscallException.check((flags & MREMAP_MAYMOVE) != 0, "mremap", Errno.ENOMEM,
                 "cannot grow [%#x, %#x) in place and MREMAP_MAYMOVE is not set", m.start, m.end);
+        long to = topDown(newLen); // chosen while the old mapping still stands, as mremap_to does
         maps.remove(oldAddr);
-        long to;
-        try {
-            to = topDown(newLen);
-        } catch (SyscallException e) {
-            maps.put(oldAddr, m);
-            throw e;
-        }
         maps.put(to, new Mapping(to, to + newLen, m.prot));
         for (long off = 0; off < oldLen; off += PAGE) {
             long[] pg = pages.remove((oldAddr + off) >>> PAGE_SHIFT);
