@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * <p>Utilization thresholds: the reference scores 0.419 on small.rep, 0.770 on coalesce.rep and
  * 0.741 on random.rep (LIFO first fit wastes more than L01's address-ordered first fit); the
  * never-reuse allocator of mm-naive.c scores 0.117, 0.118 and 0.198. Bars: 0.35, 0.65, 0.60.
+ * The reference without coalescing (free blocks only listed) scores 0.190, 0.276 and 0.447.
  */
 @Grader(id = "l02")
 @DisplayName("L02 explicit free list: LIFO insert, remove, coalesce")
