@@ -24,9 +24,10 @@ import java.util.TreeMap;
  * </pre>
  *
  * <p>Differs from Linux on purpose: no page table, no VMA merging, no stack, no guard gap; memory
- * is sparse (untouched bytes read 0, a page costs memory only once written) and kept as
- * {@code long[512]} pages behind a small direct-mapped page cache, so that an allocator's header
- * loads and stores are cheap: this class sets the pace of a model's replay speed. For the kernel's
+ * is sparse (a page costs memory once touched, and reads 0 until written), kept as
+ * {@code long[512]} pages: heap pages in an array indexed from start_brk, mapping pages behind a
+ * small direct-mapped cache, so that an allocator's header loads and stores are cheap: this class
+ * sets the pace of a model's replay speed. For the kernel's
  * own process model (VMAs, faults, /proc/PID/maps) use mm-kernel.
  */
 public final class LabProcess implements AddressSpace {
@@ -51,8 +52,16 @@ public final class LabProcess implements AddressSpace {
         }
     }
 
+    /** Heap pages up to this many (4 GiB) live in {@link #heapPages}; beyond, in {@link #pages}. */
+    private static final int MAX_HEAP_PAGES = 1 << 20;
+
     private final TreeMap<Long, Mapping> maps = new TreeMap<>();
+    /** Pages of mappings (and of a heap beyond 4 GiB), by page number. */
     private final Map<Long, long[]> pages = new HashMap<>();
+    /** Heap pages by index from start_brk, created on first touch; the hot path of a replay. */
+    private long[][] heapPages = new long[16][];
+    /** Bytes from start_brk to the end of the break's page, capped at MAX_HEAP_PAGES pages. */
+    private long heapLimit;
     private final long startBrk;
     private long brk;
     /** Direct-mapped cache of pages known to be readable and writable: page number and content. */
@@ -158,6 +167,9 @@ public final class LabProcess implements AddressSpace {
     }
 
     private void dropPages(long start, long end) {
+        for (long p = Math.max(start, startBrk); p < end && p - startBrk < heapLimit; p += PAGE) {
+            heapPages[(int) ((p - startBrk) >>> PAGE_SHIFT)] = null;
+        }
         if ((end - start) >> PAGE_SHIFT > pages.size()) {
             pages.keySet().removeIf(pfn -> pfn >= start >>> PAGE_SHIFT && pfn < end >>> PAGE_SHIFT);
             return;
@@ -253,6 +265,11 @@ public final class LabProcess implements AddressSpace {
             invalidate();
         }
         brk = newBrk;
+        heapLimit = Math.min(newTop - startBrk, (long) MAX_HEAP_PAGES << PAGE_SHIFT);
+        int need = (int) (heapLimit >>> PAGE_SHIFT);
+        if (need > heapPages.length) {
+            heapPages = java.util.Arrays.copyOf(heapPages, Math.max(need, Math.min(MAX_HEAP_PAGES, 2 * heapPages.length)));
+        }
         return brk;
     }
 
@@ -267,6 +284,16 @@ public final class LabProcess implements AddressSpace {
 
     /** The page of {@code va} after an access check; null for a read of a page never written. */
     private long[] page(long va, boolean write) {
+        long off = va - startBrk;
+        if (off >= 0 && off < heapLimit) {
+            int idx = (int) (off >>> PAGE_SHIFT);
+            long[] pg = heapPages[idx];
+            if (pg == null) {
+                pg = new long[(int) (PAGE / 8)];
+                heapPages[idx] = pg;
+            }
+            return pg;
+        }
         long pfn = va >>> PAGE_SHIFT;
         int slot = (int) (pfn & (CACHE - 1));
         if (cachedPfn[slot] == pfn) {
@@ -290,7 +317,7 @@ public final class LabProcess implements AddressSpace {
             writable = (m.prot & Prot.READ) != 0 && (m.prot & Prot.WRITE) != 0;
         }
         long[] pg = pages.get(pfn);
-        if (pg == null && write) {
+        if (pg == null && (write || writable)) {
             pg = new long[(int) (PAGE / 8)];
             pages.put(pfn, pg);
         }
