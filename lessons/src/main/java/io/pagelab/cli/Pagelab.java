@@ -32,6 +32,7 @@ import picocli.CommandLine.ScopeType;
  *   pagelab e820 [FILE|-]    sanitize a BIOS-e820 table from dmesg and show the boot report
  *   pagelab grade ...        grade your exercises
  *   pagelab questions ...    the 59 interview questions
+ *   pagelab malloc-trace ... replay malloc-lab traces on an allocator
  * </pre>
  *
  * <p>Exit codes: 0 success, 1 bad input or a failed run, 2 usage error (unknown option, unknown
@@ -54,7 +55,8 @@ import picocli.CommandLine.ScopeType;
             LessonsCommand.class,
             RunCommand.class,
             E820Command.class,
-            ProcScriptCommand.class
+            ProcScriptCommand.class,
+            MallocTraceCommand.class
             // grade and questions are added in commandLine(), built on the same streams
         },
         footer = {"", "Colour is used on a terminal only, never when NO_COLOR is set."})

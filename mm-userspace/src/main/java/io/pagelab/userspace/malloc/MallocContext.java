@@ -1,0 +1,166 @@
+package io.pagelab.userspace.malloc;
+
+import static io.pagelab.userspace.malloc.Chunks.*;
+
+import io.pagelab.api.AddressSpace;
+import io.pagelab.api.error.InvalidArgumentException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything one process's malloc shares between its threads: the memory, mp_, the arenas and
+ * arena.c's arena selection (arena_get2, _int_new_arena, reused_arena, arena_get_retry), the
+ * tcache_key and SINGLE_THREAD_P. Package-private machinery behind {@link Ptmalloc}.
+ */
+final class MallocContext {
+    private static final Logger LOG = LoggerFactory.getLogger(MallocContext.class);
+    /** The CPU count __get_nprocs_sched() reports to arena_get2 (fixed: the simulation is deterministic). */
+    static final int NPROCS = 2;
+
+    final Mem mem;
+    final MallocPar mp = new MallocPar();
+    final long tcacheKey;
+    /** SINGLE_THREAD_P: true until a second thread exists. */
+    boolean singleThread = true;
+    final Arena mainArena;
+    private final Map<Long, Arena> arenas = new HashMap<>();
+    private long narenas = 1;
+    private long narenasLimit;
+    private Arena nextToUse;
+
+    final IntMalloc malloc;
+    final IntFree free;
+    final SysMalloc sys;
+    final Heaps heaps;
+    final IntRealloc realloc;
+
+    MallocContext(AddressSpace as, long seed) {
+        this.mem = new Mem(as);
+        // tcache_key_initialize: glibc asks getrandom(); pagelab draws it from the seed (never 0)
+        long key = new SplittableRandom(seed).nextLong();
+        this.tcacheKey = key == 0 ? 1 : key;
+        this.mainArena = new Arena(mem, Mem.MAIN_ARENA, true);
+        mainArena.init();
+        mainArena.setNext(mainArena.av);
+        mainArena.setAttachedThreads(1);
+        arenas.put(mainArena.av, mainArena);
+        this.malloc = new IntMalloc(this);
+        this.free = new IntFree(this);
+        this.sys = new SysMalloc(this);
+        this.heaps = new Heaps(this);
+        this.realloc = new IntRealloc(this);
+    }
+
+    Arena arenaAt(long av) {
+        Arena a = arenas.get(av);
+        if (a == null) {
+            throw new InvalidArgumentException(String.format(
+                    "heap_info.ar_ptr %#x names no arena of this process (known arenas: %s); "
+                            + "the NON_MAIN_ARENA bit or the heap_info is corrupt", av, arenaList()));
+        }
+        return a;
+    }
+
+    private String arenaList() {
+        StringBuilder sb = new StringBuilder();
+        for (Arena a : arenasInOrder()) {
+            sb.append(sb.length() == 0 ? "" : ", ").append(hex(a.av));
+        }
+        return sb.toString();
+    }
+
+    /** The arenas as malloc_stats walks them: main_arena, then along -&gt;next. */
+    java.util.List<Arena> arenasInOrder() {
+        java.util.List<Arena> out = new java.util.ArrayList<>();
+        Arena a = mainArena;
+        do {
+            out.add(a);
+            a = arenas.get(a.next());
+        } while (a != null && a != mainArena);
+        return out;
+    }
+
+    /** arena_for_chunk: main_arena unless NON_MAIN_ARENA, then heap_for_ptr(p)-&gt;ar_ptr. */
+    Arena arenaForChunk(long p) {
+        if (mem.isMainArenaChunk(p)) {
+            return mainArena;
+        }
+        return arenaAt(heaps.arPtr(heaps.heapForPtr(p)));
+    }
+
+    /** _int_new_arena(size): a new heap holding the arena struct and its first top chunk. */
+    Arena newArena(long size) {
+        long h = heaps.newHeap(size + (Heaps.SIZEOF_HEAP_INFO + Arena.SIZEOF_MALLOC_STATE + MALLOC_ALIGNMENT),
+                mp.topPad);
+        if (h == 0) {
+            h = heaps.newHeap(Heaps.SIZEOF_HEAP_INFO + Arena.SIZEOF_MALLOC_STATE + MALLOC_ALIGNMENT, 0);
+            if (h == 0) {
+                return null;
+            }
+        }
+        long av = h + Heaps.SIZEOF_HEAP_INFO;
+        heaps.setArPtr(h, av);
+        heaps.setPrev(h, 0);
+        Arena a = new Arena(mem, av, false);
+        a.init();
+        a.setSystemMem(heaps.size(h));
+        a.setMaxSystemMem(heaps.size(h));
+        long ptr = av + Arena.SIZEOF_MALLOC_STATE;
+        long misalign = chunk2mem(ptr) & MALLOC_ALIGN_MASK;
+        if (misalign > 0) {
+            ptr += MALLOC_ALIGNMENT - misalign;
+        }
+        a.setTop(ptr);
+        mem.setHead(ptr, (h + heaps.size(h) - ptr) | PREV_INUSE);
+        a.setAttachedThreads(1);
+        a.setNext(mainArena.next());
+        mainArena.setNext(av);
+        arenas.put(av, a);
+        LOG.debug("_int_new_arena: arena {} in heap {} (heap size {}), top {}", hex(av), hex(h),
+                hex(heaps.size(h)), hex(ptr));
+        return a;
+    }
+
+    /** arena_get2(size, avoid): a new arena while under the limit, else reused_arena. */
+    Arena arenaGet2(long size, Arena avoid) {
+        if (narenasLimit == 0) {
+            if (mp.arenaMax != 0) {
+                narenasLimit = mp.arenaMax;
+            } else if (narenas > mp.arenaTest) {
+                narenasLimit = 8L * NPROCS; // NARENAS_FROM_NCORES on 64-bit
+            }
+        }
+        if (Long.compareUnsigned(narenas, narenasLimit - 1) <= 0) {
+            narenas++;
+            Arena a = newArena(size);
+            if (a == null) {
+                narenas--;
+            }
+            return a;
+        }
+        return reusedArena(avoid);
+    }
+
+    /** reused_arena: round robin over the arena list from next_to_use (no lock is ever contended here). */
+    private Arena reusedArena(Arena avoid) {
+        if (nextToUse == null) {
+            nextToUse = mainArena;
+        }
+        Arena result = nextToUse;
+        result.setAttachedThreads(result.attachedThreads() + 1);
+        nextToUse = arenaAt(result.next());
+        LOG.debug("reused_arena: {} (avoid {})", hex(result.av), avoid == null ? "none" : hex(avoid.av));
+        return result;
+    }
+
+    /** The arena for the retry after a failed allocation (arena_get_retry). */
+    Arena arenaGetRetry(Arena ar, long bytes) {
+        if (ar != mainArena) {
+            return mainArena;
+        }
+        return arenaGet2(bytes, ar);
+    }
+}
