@@ -176,18 +176,19 @@ public final class Kernel {
         c.startStack = p.startStack;
         c.randomized = p.randomized;
         c.vsyscall = p.vsyscall;
-        for (Vma v : p.vmas.list()) {
-            if ((v.flags() & Vma.VM_DONTCOPY) != 0) {
-                continue;
-            }
-            c.vmas.insert(v);
-            c.totalVm += v.pages();
-            copyPageRange(p, c, v);
-        }
+        // dup_mm copies the counters, then dup_mmap subtracts what it does not copy (VM_DONTCOPY)
+        c.totalVm = p.totalVm;
         c.dataVm = p.dataVm;
         c.execVm = p.execVm;
         c.stackVm = p.stackVm;
-        c.totalVm = p.totalVm;
+        for (Vma v : p.vmas.list()) {
+            if ((v.flags() & Vma.VM_DONTCOPY) != 0) {
+                c.vmStatAccount(v.flags(), -v.pages());
+                continue;
+            }
+            c.vmas.insert(v);
+            copyPageRange(p, c, v);
+        }
         c.hiwaterVm = c.totalVm;
         c.hiwaterRss = c.rssPages();
         p.mmu.flushAll(); // flush_tlb_mm: the parent's PTEs lost their write bit
@@ -475,7 +476,9 @@ public final class Kernel {
         List<Mapper> out = new ArrayList<>();
         for (Mm m : candidates) {
             for (Vma v : m.vmas.list()) {
-                boolean kind = owner > 0 ? v.file() == null : file.equals(v.file());
+                // an anonymous page lives in a private VMA, file-backed or not (a COW copy of .data);
+                // a page-cache page in any VMA of its file
+                boolean kind = owner > 0 ? (v.flags() & Vma.VM_SHARED) == 0 : file.equals(v.file());
                 if (!kind || index < v.pgoff() || index >= v.pgoff() + v.pages()) {
                     continue;
                 }

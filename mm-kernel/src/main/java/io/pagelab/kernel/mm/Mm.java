@@ -246,7 +246,7 @@ public final class Mm implements AddressSpace {
     // ---------------------------------------------------------------- accounting
 
     /** vm_stat_account(): total_vm and the exec/stack/data split (mm/internal.h). */
-    private void vmStatAccount(int flags, long npages) {
+    void vmStatAccount(int flags, long npages) {
         totalVm += npages;
         if ((flags & (Vma.VM_EXEC | Vma.VM_WRITE | Vma.VM_STACK)) == Vma.VM_EXEC) {
             execVm += npages;
@@ -859,11 +859,13 @@ public final class Mm implements AddressSpace {
             }
             v = vmaAt(va).orElseThrow();
         }
+        // access_error() (arch/x86/mm/fault.c): a write needs VM_WRITE; a read or fetch that hit a
+        // present page is a protection fault; otherwise the VMA must allow some access. VM_EXEC is
+        // not checked here: a fetch from a non-executable VMA maps the page (with NX), and the
+        // retried fetch comes back with the P bit set.
         boolean write = access == Access.WRITE;
-        if (write && (v.flags() & Vma.VM_WRITE) == 0
-                || access == Access.EXECUTE && (v.flags() & Vma.VM_EXEC) == 0
-                || (v.flags() & PROT_MASK) == 0
-                || !write && (errorCode & PageFault.PF_PROT) != 0 && access != Access.EXECUTE) {
+        if (write ? (v.flags() & Vma.VM_WRITE) == 0
+                : (errorCode & PageFault.PF_PROT) != 0 || (v.flags() & PROT_MASK) == 0) {
             throw segv(va, errorCode, SegmentationFault.SEGV_ACCERR);
         }
         long page = va & -PAGE;

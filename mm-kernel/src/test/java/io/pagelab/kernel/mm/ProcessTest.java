@@ -233,4 +233,58 @@ class ProcessTest {
         k.dropCaches();
         assertThat(k.buddy().freePageCount()).isEqualTo(free0);
     }
+
+    @Test
+    void migratingAProcessPageRewritesEveryPteThatMapsIt() {
+        Kernel k = noAslr();
+        Task parent = k.exec(ProgramImage.hello());
+        int n = 1024;
+        long a = parent.mm().mmap(0, n * 4096L, Prot.USER_RW, ANON);
+        for (int i = 0; i < n; i++) {
+            parent.mm().writeLong(a + i * 4096L, 0x1000 + i);
+        }
+        Task child = k.fork(parent); // two PTEs map every page now
+        // alloc_contig_range takes one frame: the page in it must move, and both PTEs with it.
+        // It isolates the whole pageblock, so try pages until one sits in a block with nothing
+        // unmovable (a failed attempt changes nothing).
+        for (int i = 0; i < n; i++) {
+            long va = a + i * 4096L;
+            long pfn = parent.mm().translate(va) >>> 12;
+            try {
+                k.buddy().allocContigRange(pfn, pfn + 1);
+            } catch (io.pagelab.api.error.OutOfMemoryException | io.pagelab.api.error.InvalidArgumentException busy) {
+                continue;
+            }
+            long moved = parent.mm().translate(va) >>> 12;
+            assertThat(moved).isNotEqualTo(pfn);
+            assertThat(child.mm().translate(va) >>> 12).isEqualTo(moved);
+            assertThat(parent.mm().readLong(va)).isEqualTo(0x1000 + i);
+            assertThat(child.mm().readLong(va)).isEqualTo(0x1000 + i);
+            assertThat(k.rmap(moved)).hasSize(2);
+            k.buddy().freeContigRange(pfn, 1);
+            return;
+        }
+        throw new AssertionError("no page of the process could be migrated");
+    }
+
+    @Test
+    void aCopyOnWriteCopyOfDataIsFoundByTheReverseMap() {
+        Kernel k = noAslr();
+        Mm mm = k.exec(ProgramImage.hello()).mm();
+        mm.writeLong(0x555555557000L, 1); // .data is a private file mapping: the write makes an anon copy
+        long pfn = mm.translate(0x555555557000L) >>> 12;
+        assertThat(k.rmap(pfn)).extracting(Kernel.Mapper::address).containsExactly(0x555555557000L);
+    }
+
+    @Test
+    void executingANonExecutablePageMapsItThenFailsWithAccerr() {
+        Mm mm = noAslr().exec(ProgramImage.hello()).mm();
+        long a = mm.mmap(0, 0x1000, Prot.USER_RW, ANON);
+        // x86 access_error() lets the first fetch map the page (NX set); the retried fetch faults
+        // with P=1, U=1, I/D=1: error code 0x15, SEGV_ACCERR
+        assertThatThrownBy(() -> mm.touch(a, Access.EXECUTE)).isInstanceOfSatisfying(SegmentationFault.class, f -> {
+            assertThat(f.siCode()).isEqualTo(SegmentationFault.SEGV_ACCERR);
+            assertThat(f.errorCode()).isEqualTo(0x15);
+        });
+    }
 }
