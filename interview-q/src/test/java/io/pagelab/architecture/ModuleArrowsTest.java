@@ -57,8 +57,7 @@ class ModuleArrowsTest {
     static final ArchRule userspaceDoesNotReachUp = noClasses()
             .that().resideInAPackage(USERSPACE)
             .should().dependOnClassesThat().resideInAnyPackage(concat(new String[] {QUESTIONS}, LESSONS))
-            .because("mm-userspace may depend on mm-api, mm-hardware and mm-kernel only")
-            .allowEmptyShould(true); // mm-userspace has no classes until the malloc issue
+            .because("mm-userspace may depend on mm-api, mm-hardware and mm-kernel only");
 
     @ArchTest
     static final ArchRule lessonsDoNotDependOnTheQuestions = noClasses()
