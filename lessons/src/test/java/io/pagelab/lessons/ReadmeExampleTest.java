@@ -2,9 +2,16 @@ package io.pagelab.lessons;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pagelab.api.AddressSpace;
+import io.pagelab.api.Prot;
 import io.pagelab.hardware.Machine;
 import io.pagelab.kernel.boot.BootMemory;
 import io.pagelab.kernel.boot.BootMemoryResult;
+import io.pagelab.kernel.mm.Kernel;
+import io.pagelab.kernel.mm.KernelConfig;
+import io.pagelab.kernel.mm.ProgramImage;
+import io.pagelab.kernel.mm.Task;
+import io.pagelab.kernel.procfs.ProcPid;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -32,6 +39,21 @@ class ReadmeExampleTest {
     }
     // ---- end
 
+    // ---- begin: the second README example, verbatim
+    public class Fork {
+        public static void main(String[] args) {
+            Kernel kernel = Kernel.boot(KernelConfig.defaults().withoutAslr()); // ASLR off, like setarch -R
+            Task parent = kernel.exec(ProgramImage.hello());                    // execve() of a small PIE
+            long a = parent.mm().mmap(0, 4096, Prot.USER_RW, AddressSpace.MAP_PRIVATE | AddressSpace.MAP_ANONYMOUS);
+            parent.mm().writeLong(a, 42);                 // a page fault brings in a fresh page
+            Task child = kernel.fork(parent);             // now shared, copy-on-write
+            child.mm().writeLong(a, 7);                   // the child's write copies the page
+            System.out.println(parent.mm().readLong(a) + " " + child.mm().readLong(a));
+            System.out.print(ProcPid.maps(parent));       // /proc/pid/maps, byte for byte
+        }
+    }
+    // ---- end
+
     private static final Path HOME = Path.of(System.getProperty("pagelab.home", "..")).toAbsolutePath().normalize();
 
     @Test
@@ -55,25 +77,43 @@ class ReadmeExampleTest {
     }
 
     @Test
+    void theProcessExamplePrintsBothValuesAndTheMaps() {
+        PrintStream saved = System.out;
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        try {
+            Fork.main(new String[0]);
+        } finally {
+            System.setOut(saved);
+        }
+        String output = bytes.toString(StandardCharsets.UTF_8);
+        // the parent keeps 42; the page sits just below [vvar] (mmap_base 0x7ffff7fff000 - 6 pages)
+        assertThat(output).startsWith("42 7\n")
+                .contains("7ffff7ff8000-7ffff7ff9000 rw-p 00000000 00:00 0 \n")
+                .contains("[stack]\n");
+    }
+
+    @Test
     void theReadmeShowsExactlyThisCode() throws IOException {
         String readme = Files.readString(HOME.resolve("README.md"), StandardCharsets.UTF_8);
         String thisFile = Files.readString(HOME.resolve(
                 "lessons/src/test/java/io/pagelab/lessons/ReadmeExampleTest.java"), StandardCharsets.UTF_8);
-        int start = readme.indexOf("```java\n");
-        assertThat(start).as("a ```java block in README.md").isNotNegative();
-        String block = readme.substring(start + "```java\n".length(), readme.indexOf("```", start + 7));
-
-        List<String> lines = block.lines().map(String::strip).filter(line -> !line.isEmpty())
-                .collect(Collectors.toList());
+        int blocks = 0;
         List<String> here = thisFile.lines().map(String::strip).collect(Collectors.toList());
-
-        assertThat(lines).as("lines of the README example").hasSizeGreaterThan(8);
-        for (String line : lines) {
-            if (line.startsWith("import ")) {
-                assertThat(here).as("README import must be one of this test's imports").contains(line);
-            } else {
-                assertThat(here).as("README line must appear in ReadmeExampleTest.Hello").contains(line);
+        for (int start = readme.indexOf("```java\n"); start >= 0; start = readme.indexOf("```java\n", start + 7)) {
+            blocks++;
+            String block = readme.substring(start + "```java\n".length(), readme.indexOf("```", start + 7));
+            List<String> lines = block.lines().map(String::strip).filter(line -> !line.isEmpty())
+                    .collect(Collectors.toList());
+            assertThat(lines).as("lines of README example %d", blocks).hasSizeGreaterThan(8);
+            for (String line : lines) {
+                if (line.startsWith("import ")) {
+                    assertThat(here).as("README import must be one of this test's imports").contains(line);
+                } else {
+                    assertThat(here).as("README line must appear in ReadmeExampleTest").contains(line);
+                }
             }
         }
+        assertThat(blocks).as("```java blocks in README.md").isEqualTo(2);
     }
 }
