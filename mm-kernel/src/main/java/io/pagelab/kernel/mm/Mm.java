@@ -66,6 +66,10 @@ public final class Mm implements AddressSpace {
     boolean randomized;
     boolean vsyscall = true;
 
+    /** The last VMA a fault found, valid while the VMA set is unchanged (the vmacache of Linux ≤ 6.0). */
+    private Vma cachedVma;
+    private int cachedVmaMod;
+
     // counters (mm->rss_stat and the vm counters)
     long anonPages;
     long filePages;
@@ -848,11 +852,16 @@ public final class Mm implements AddressSpace {
 
     /** do_user_addr_fault() + handle_mm_fault() for one fault. */
     void handleFault(long va, int errorCode, Access access) {
-        Optional<Vma> found = vmas.findVma(va);
-        if (found.isEmpty()) {
-            throw segv(va, errorCode, SegmentationFault.SEGV_MAPERR);
+        Vma v = cachedVma;
+        if (v == null || cachedVmaMod != vmas.modCount() || !v.contains(va)) {
+            Optional<Vma> found = vmas.findVma(va);
+            if (found.isEmpty()) {
+                throw segv(va, errorCode, SegmentationFault.SEGV_MAPERR);
+            }
+            v = found.get();
+            cachedVma = v;
+            cachedVmaMod = vmas.modCount();
         }
-        Vma v = found.get();
         if (Long.compareUnsigned(v.start(), va) > 0) {
             if ((v.flags() & Vma.VM_GROWSDOWN) == 0 || !expandStack(v, va)) {
                 throw segv(va, errorCode, SegmentationFault.SEGV_MAPERR);

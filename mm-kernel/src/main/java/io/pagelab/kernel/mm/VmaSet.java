@@ -26,6 +26,12 @@ public final class VmaSet {
     private static final Logger LOG = LoggerFactory.getLogger(VmaSet.class);
 
     private final TreeMap<Long, Vma> byStart = new TreeMap<>(Long::compareUnsigned);
+    private int modCount;
+
+    /** Changes whenever the set changes, so callers may cache a lookup (Linux's old vmacache). */
+    public int modCount() {
+        return modCount;
+    }
 
     /** Number of VMAs ({@code mm->map_count}). */
     public int size() {
@@ -51,6 +57,7 @@ public final class VmaSet {
                     "vma %x-%x overlaps existing vma %x-%x: VMAs of one mm must not overlap",
                     vma.start(), vma.end(), c.start(), c.end()));
         }
+        modCount++;
         byStart.put(vma.start(), vma);
         LOG.debug("insert vma {}-{}", Long.toHexString(vma.start()), Long.toHexString(vma.end()));
         return vma;
@@ -76,9 +83,11 @@ public final class VmaSet {
     }
 
     private Vma replaceTwo(Vma lower, Vma upper) {
+        modCount++;
         byStart.remove(upper.start());
         Vma merged = new Vma(lower.start(), upper.end(), lower.flags(), lower.pgoff(), lower.file(),
                 lower.name());
+        modCount++;
         byStart.put(merged.start(), merged);
         LOG.debug("merged vma {}-{}", Long.toHexString(merged.start()), Long.toHexString(merged.end()));
         return merged;
@@ -125,7 +134,9 @@ public final class VmaSet {
         Vma v = e.getValue();
         Vma lower = v.slice(v.start(), addr);
         Vma upper = v.slice(addr, v.end());
+        modCount++;
         byStart.put(lower.start(), lower);
+        modCount++;
         byStart.put(upper.start(), upper);
         return upper;
     }
@@ -157,6 +168,7 @@ public final class VmaSet {
         }
         List<Vma> removed = new ArrayList<>(byStart.subMap(start, true, end, false).values());
         for (Vma v : removed) {
+            modCount++;
             byStart.remove(v.start());
         }
         LOG.debug("munmap {}-{} removed {} vmas", Long.toHexString(start), Long.toHexString(end),
