@@ -1,0 +1,49 @@
+package io.pagelab.kernel.mm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pagelab.api.AddressSpace;
+import io.pagelab.api.Prot;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class FileMappingTest {
+
+    private static Kernel noAslr() {
+        return Kernel.boot(KernelConfig.defaults().withoutAslr().withRam(256L << 20));
+    }
+
+    @Test
+    void twoProcessesMappingAFileSharedSeeEachOthersWrites() {
+        Kernel k = noAslr();
+        MappedFile f = k.createFile("/tmp/shared.bin", 4242, new byte[8192]);
+        Task a = k.exec(ProgramImage.hello());
+        Task b = k.exec(ProgramImage.hello());
+        long pa = a.mm().mmapFile(0, 8192, Prot.USER_RW, AddressSpace.MAP_SHARED, f, 0);
+        long pb = b.mm().mmapFile(0, 8192, Prot.USER_RW, AddressSpace.MAP_SHARED, f, 0);
+        a.mm().writeLong(pa + 4096, 0xfeed);
+        assertThat(b.mm().readLong(pb + 4096)).isEqualTo(0xfeed);
+        // one page-cache page, mapped by both: each counts it in RssFile
+        assertThat(a.mm().counters().file()).isEqualTo(1);
+        assertThat(b.mm().counters().file()).isEqualTo(1);
+        assertThat(k.rmap(a.mm().translate(pa + 4096) >>> 12)).hasSize(2);
+    }
+
+    @Test
+    void aPrivateFileMappingReadsTheFileAndCopiesOnWrite() {
+        Kernel k = noAslr();
+        byte[] content = "hello, page cache".getBytes(StandardCharsets.US_ASCII);
+        MappedFile f = k.createFile("/tmp/hello.txt", 77, content);
+        Task t = k.exec(ProgramImage.hello());
+        long p = t.mm().mmapFile(0, 4096, Prot.USER_RW, AddressSpace.MAP_PRIVATE, f, 0);
+        assertThat(t.mm().readByte(p)).isEqualTo((byte) 'h');
+        long cachePfn = t.mm().translate(p) >>> 12;
+        assertThat(t.mm().counters().majFlt()).isEqualTo(1); // the first read went to "disk"
+        t.mm().writeByte(p, (byte) 'J');
+        assertThat(t.mm().translate(p) >>> 12).isNotEqualTo(cachePfn);
+        assertThat(t.mm().readByte(p)).isEqualTo((byte) 'J');
+        assertThat(k.ram().readByte(cachePfn << 12)).isEqualTo((byte) 'h'); // the file is unchanged
+        assertThat(t.mm().counters().anon()).isEqualTo(1);
+        assertThat(t.mm().counters().file()).isZero();
+    }
+}
