@@ -45,7 +45,7 @@ final class ElfLoader {
             long r = randomize ? MmLayout.archRnd(true, cfg.mmapRndBits(), kernel::nextRandom) : 0;
             bias = (MmLayout.ELF_ET_DYN_BASE + r) & -Mm.PAGE;
         }
-        MappedFile file = kernel.createFile(new MappedFile(image.path(), 8, 1, image.ino()), image.fileSize(), null);
+        MappedFile file = kernel.createFile(new MappedFile(image.path(), image.devMajor(), image.devMinor(), image.ino()), image.fileSize(), null);
         long bssEnd = 0;
         mm.startCode = Long.MAX_VALUE;
         for (ProgramImage.Segment s : image.segments()) {

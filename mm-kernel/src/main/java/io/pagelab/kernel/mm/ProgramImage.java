@@ -10,12 +10,15 @@ import java.util.Objects;
  * load_elf_binary() does; there is no code to run.
  *
  * @param path      the file's path, shown in /proc/pid/maps
+ * @param devMajor  the device of its file system (MAJOR), shown in /proc/pid/maps
+ * @param devMinor  the device's MINOR number
  * @param ino       its inode number
  * @param pie       ET_DYN (loaded at ELF_ET_DYN_BASE + a random offset) rather than ET_EXEC
  * @param segments  PT_LOAD headers in ascending vaddr order
  * @param argPages  pages of arguments and environment at the top of the stack (1 for a short command line)
  */
-public record ProgramImage(String path, long ino, boolean pie, List<Segment> segments, int argPages) {
+public record ProgramImage(String path, int devMajor, int devMinor, long ino, boolean pie, List<Segment> segments,
+                           int argPages) {
     /** p_flags bits. */
     public static final int PF_X = 1;
     public static final int PF_W = 2;
@@ -36,6 +39,11 @@ public record ProgramImage(String path, long ino, boolean pie, List<Segment> seg
             InvalidArgumentException.check((offset & 0xfff) == (vaddr & 0xfff),
                     "p_offset %s and p_vaddr %s must agree modulo the page size", offset, vaddr);
         }
+    }
+
+    /** An image on device 08:01 (the first partition of the first SCSI disk). */
+    public ProgramImage(String path, long ino, boolean pie, List<Segment> segments, int argPages) {
+        this(path, 8, 1, ino, pie, segments, argPages);
     }
 
     public ProgramImage {
