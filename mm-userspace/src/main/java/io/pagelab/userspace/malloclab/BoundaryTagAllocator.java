@@ -67,6 +67,56 @@ public abstract class BoundaryTagAllocator implements HeapAllocator, HeapWalker 
     /** Takes the free block {@code bp} off the free list. */
     protected abstract void removeFree(long bp);
 
+    /** Every block on the free list(s), in list order (the implicit list: every free block). */
+    protected abstract List<Long> freeListed();
+
+    /**
+     * CS:APP's {@code mm_checkheap}: every block's header equals its footer and its size is a
+     * multiple of 16 of at least 32, no two free blocks are adjacent (coalescing is immediate),
+     * and the free lists hold exactly the free blocks, each once.
+     *
+     * @return the problems found, in plain words; empty when the heap is consistent
+     */
+    public List<String> checkHeap() {
+        checkInitialised();
+        List<String> problems = new java.util.ArrayList<>();
+        java.util.Set<Long> free = new java.util.HashSet<>();
+        boolean prevFree = false;
+        for (long bp = tags.nextBlkp(heapListp); tags.blockSize(bp) > 0; bp = tags.nextBlkp(bp)) {
+            long size = tags.blockSize(bp);
+            if (size < MIN_BLOCK || size % BoundaryTags.ALIGNMENT != 0) {
+                problems.add("block " + hex(bp) + " has size " + size + ": not a multiple of 16 of at least 32");
+                break;
+            }
+            if (tags.get(BoundaryTags.hdrp(bp)) != tags.get(tags.ftrp(bp))) {
+                problems.add("block " + hex(bp) + ": header and footer differ");
+            }
+            boolean isFree = !tags.isAllocated(bp);
+            if (isFree && prevFree) {
+                problems.add("block " + hex(bp) + " is free and so is the block before it: not coalesced");
+            }
+            if (isFree) {
+                free.add(bp);
+            }
+            prevFree = isFree;
+        }
+        List<Long> listed = freeListed();
+        java.util.Set<Long> seen = new java.util.HashSet<>();
+        for (long bp : listed) {
+            if (!seen.add(bp)) {
+                problems.add("block " + hex(bp) + " is on the free list twice");
+            } else if (!free.contains(bp)) {
+                problems.add("block " + hex(bp) + " is on the free list but is not a free block");
+            }
+        }
+        for (long bp : free) {
+            if (!seen.contains(bp)) {
+                problems.add("free block " + hex(bp) + " is on no free list: its memory is lost");
+            }
+        }
+        return problems;
+    }
+
     @Override
     public void init(AddressSpace process) {
         Preconditions.checkState(tags == null, "%s allocator already initialised", name());

@@ -2,6 +2,11 @@ package io.pagelab.userspace.malloclab;
 
 import static io.pagelab.userspace.malloclab.BoundaryTags.WSIZE;
 
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
 /**
  * CS:APP's explicit free list (3rd ed., §9.9.13): free blocks are linked by two pointers kept in
  * their own payload, so malloc looks at free blocks only. LIFO order: a freed (or coalesced)
@@ -81,6 +86,20 @@ public final class ExplicitListAllocator extends BoundaryTagAllocator {
         if (succ != 0) {
             tags.put(succ, pred);
         }
+    }
+
+    /** The free list from the root, stopping at a cycle. */
+    @Override
+    protected List<Long> freeListed() {
+        List<Long> list = new ArrayList<>();
+        Set<Long> seen = new HashSet<>();
+        for (long bp = root(); bp != 0; bp = succ(bp)) {
+            list.add(bp);
+            if (!seen.add(bp)) {
+                break;
+            }
+        }
+        return list;
     }
 
     private long root() {

@@ -1,5 +1,8 @@
 package io.pagelab.userspace.malloclab;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * CS:APP's implicit free list allocator (3rd ed., §9.9.12, {@code mm.c}: {@code find_fit} with
  * first fit): there is no list of free blocks; the heap itself, read block by block through the
@@ -60,5 +63,17 @@ public final class ImplicitListAllocator extends BoundaryTagAllocator {
     @Override
     protected void removeFree(long bp) {
         // implicit list: nothing to unlink
+    }
+
+    /** The implicit list "lists" every free block, in address order. */
+    @Override
+    protected List<Long> freeListed() {
+        List<Long> free = new ArrayList<>();
+        for (HeapBlock b : blocks()) {
+            if (!b.allocated()) {
+                free.add(b.payload());
+            }
+        }
+        return free;
     }
 }

@@ -2,6 +2,11 @@ package io.pagelab.userspace.malloclab;
 
 import static io.pagelab.userspace.malloclab.BoundaryTags.WSIZE;
 
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
 /**
  * Segregated fits (CS:APP 3rd ed., §9.9.14): one explicit free list per size class, classes by
  * powers of two, best fit inside a class. A request looks in its own class first and then in
@@ -101,6 +106,33 @@ public final class SegregatedFitAllocator extends BoundaryTagAllocator {
         if (succ != 0) {
             tags.put(succ, pred);
         }
+    }
+
+    /** Every class list from class 0 up, stopping each at a cycle. */
+    @Override
+    protected List<Long> freeListed() {
+        List<Long> list = new ArrayList<>();
+        for (int c = 0; c < CLASSES; c++) {
+            Set<Long> seen = new HashSet<>();
+            for (long bp = root(c); bp != 0; bp = tags.get(bp + WSIZE)) {
+                list.add(bp);
+                if (!seen.add(bp)) {
+                    break;
+                }
+            }
+        }
+        return list;
+    }
+
+    /** The free blocks listed in class {@code c} whose size belongs to another class. */
+    List<Long> misfiled(int c) {
+        List<Long> wrong = new ArrayList<>();
+        for (long bp = root(c); bp != 0 && wrong.size() < 100; bp = tags.get(bp + WSIZE)) {
+            if (sizeClass(tags.blockSize(bp)) != c) {
+                wrong.add(bp);
+            }
+        }
+        return wrong;
     }
 
     private long rootAddress(int sizeClass) {

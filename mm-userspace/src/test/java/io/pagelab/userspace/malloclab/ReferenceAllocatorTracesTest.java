@@ -14,27 +14,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Every reference allocator replays every bundled trace correctly (TraceChecker: alignment, no
- * overlap, heap bounds, payload intact, realloc keeps the shared bytes), and is found by name.
+ * overlap, heap bounds, payload intact, realloc keeps the shared bytes) with a heap that passes
+ * {@code mm_checkheap} every 499 calls and at the end, and is found by name.
  */
 class ReferenceAllocatorTracesTest {
     private static final Logger log = LoggerFactory.getLogger(ReferenceAllocatorTracesTest.class);
     private static final List<String> NAMES = List.of("implicit", "explicit", "segregated");
-
-    @TestFactory
-    Stream<DynamicTest> everyReferenceAllocatorReplaysEveryBundledTraceCorrectly() {
-        List<DynamicTest> tests = new ArrayList<>();
-        for (String name : NAMES) {
-            for (String trace : RepTrace.bundled().keySet()) {
-                tests.add(dynamicTest(name + " on " + trace, () -> {
-                    TraceChecker.Result r = TraceChecker.run(HeapAllocators.byName(name), RepTrace.bundled(trace));
-                    log.info("{} {}: peak payload {} / peak heap {} = utilization {}", name, trace,
-                            r.peakPayload(), r.peakHeap(), String.format("%.3f", r.utilization()));
-                    assertThat(r.utilization()).as("utilization of %s on %s", name, trace).isBetween(0.0, 1.0);
-                }));
-            }
-        }
-        return tests.stream();
-    }
 
     @Test
     void theThreeReferenceAllocatorsAreFoundByName() {
@@ -47,5 +32,29 @@ class ReferenceAllocatorTracesTest {
     @Test
     void eachLookupReturnsAFreshAllocator() {
         assertThat(HeapAllocators.byName("explicit")).isNotSameAs(HeapAllocators.byName("explicit"));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyReferenceAllocatorReplaysEveryBundledTraceWithAConsistentHeap() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (String name : NAMES) {
+            for (String trace : RepTrace.bundled().keySet()) {
+                tests.add(dynamicTest(name + " on " + trace, () -> {
+                    BoundaryTagAllocator heap = (BoundaryTagAllocator) HeapAllocators.byName(name);
+                    TraceChecker.Result r = TraceChecker.run(heap, RepTrace.bundled(trace), 499, () -> {
+                        assertThat(heap.checkHeap()).as("mm_checkheap of %s during %s", name, trace).isEmpty();
+                        if (heap instanceof SegregatedFitAllocator) {
+                            for (int c = 0; c < SegregatedFitAllocator.CLASSES; c++) {
+                                assertThat(((SegregatedFitAllocator) heap).misfiled(c))
+                                        .as("blocks of another size in class %s during %s", c, trace).isEmpty();
+                            }
+                        }
+                    });
+                    log.info("{} {}: peak payload {} / peak heap {} = utilization {}", name, trace,
+                            r.peakPayload(), r.peakHeap(), String.format("%.3f", r.utilization()));
+                }));
+            }
+        }
+        return tests.stream();
     }
 }

@@ -36,10 +36,22 @@ final class TraceChecker {
     }
 
     static Result run(HeapAllocator allocator, RepTrace trace) {
+        return run(allocator, trace, 0, () -> { });
+    }
+
+    /** Also runs {@code audit} after every {@code every}-th call and at the end (every 0: never). */
+    static Result run(HeapAllocator allocator, RepTrace trace, int every, Runnable audit) {
         TraceChecker c = new TraceChecker(allocator);
         allocator.init(c.process);
+        int n = 0;
         for (TraceOp op : trace.ops()) {
             c.step(trace.name(), op);
+            if (every > 0 && ++n % every == 0) {
+                audit.run();
+            }
+        }
+        if (every > 0) {
+            audit.run();
         }
         return new Result(trace.name(), c.peakPayload, c.peakHeap);
     }
