@@ -29,8 +29,6 @@ final class SysMalloc {
     private final MallocContext ctx;
     private final Mem m;
     private final AddressSpace as;
-    /** glibc's __curbrk; 0 until the first sbrk reads it with brk(0). */
-    private long curbrk;
 
     SysMalloc(MallocContext ctx) {
         this.ctx = ctx;
@@ -38,11 +36,13 @@ final class SysMalloc {
         this.as = ctx.mem.process();
     }
 
-    /** sbrk(increment) (misc/sbrk.c): the old break, or -1 when brk refused. */
+    /**
+     * sbrk(increment) (misc/sbrk.c): the old break, or -1 when brk refused. glibc's __curbrk is
+     * whatever the last brk() of the process returned; here it is read with brk(0) each time, so a
+     * brk() by user code is seen as glibc would see it.
+     */
     long sbrk(long increment) {
-        if (curbrk == 0) {
-            curbrk = as.brk(0);
-        }
+        long curbrk = as.brk(0);
         if (increment == 0) {
             return curbrk;
         }
@@ -52,7 +52,6 @@ final class SysMalloc {
             return -1;
         }
         long got = as.brk(oldbrk + increment);
-        curbrk = got;
         if (got != oldbrk + increment) {
             return -1;
         }
