@@ -184,14 +184,8 @@ public final class NaiveAddressSpace implements AddressSpace {
         }
         SyscallException.check((flags & MREMAP_MAYMOVE) != 0, "mremap", Errno.ENOMEM,
                 "cannot grow in place and MREMAP_MAYMOVE is not set");
+        long to = topDown(newLen); // chosen while the old mapping still exists, as Linux does
         regions.remove(oldAddr);
-        long to;
-        try {
-            to = topDown(newLen);
-        } catch (SyscallException e) {
-            regions.put(oldAddr, r);
-            throw e;
-        }
         regions.put(to, new Region(to, to + newLen, r.prot));
         for (long off = 0; off < r.end - r.start; off += PAGE) {
             byte[] pg = pages.remove(oldAddr + off);
