@@ -104,6 +104,46 @@ public interface AddressSpace {
     /** A little-endian 8-byte store by user code at {@code va}. */
     void writeLong(long va, long value);
 
+    /**
+     * memmove() by user code: copies {@code n} bytes from {@code src} to {@code dst}; the ranges
+     * may overlap. Implementations may copy a page at a time; this default goes 8 bytes at a time.
+     */
+    default void copy(long dst, long src, long n) {
+        if (n <= 0 || dst == src) {
+            return;
+        }
+        boolean backward = Long.compareUnsigned(dst, src) > 0 && Long.compareUnsigned(dst - src, n) < 0;
+        if (!backward) {
+            long i = 0;
+            for (; i + 8 <= n; i += 8) {
+                writeLong(dst + i, readLong(src + i));
+            }
+            for (; i < n; i++) {
+                writeByte(dst + i, readByte(src + i));
+            }
+        } else {
+            long i = n;
+            for (; i >= 8; i -= 8) {
+                writeLong(dst + i - 8, readLong(src + i - 8));
+            }
+            for (; i > 0; i--) {
+                writeByte(dst + i - 1, readByte(src + i - 1));
+            }
+        }
+    }
+
+    /** memset() by user code: {@code n} bytes at {@code dst} become {@code value}. */
+    default void fill(long dst, int value, long n) {
+        long pattern = (value & 0xffL) * 0x0101010101010101L;
+        long i = 0;
+        for (; i + 8 <= n; i += 8) {
+            writeLong(dst + i, pattern);
+        }
+        for (; i < n; i++) {
+            writeByte(dst + i, (byte) value);
+        }
+    }
+
     /** The physical address of {@code va} if a page is present there, else {@link PageTable#NOT_MAPPED}. */
     long translate(long va);
 

@@ -817,6 +817,40 @@ public final class Mm implements AddressSpace {
         }
     }
 
+    /** memmove() by user code, a page-sized piece at a time when the ranges do not overlap. */
+    @Override
+    public void copy(long dst, long src, long n) {
+        if (n <= 0 || dst == src) {
+            return;
+        }
+        if (Long.compareUnsigned(dst - src, n) < 0 || Long.compareUnsigned(src - dst, n) < 0) {
+            AddressSpace.super.copy(dst, src, n); // overlapping: byte order matters
+            return;
+        }
+        long done = 0;
+        while (done < n) {
+            long s = src + done;
+            long d = dst + done;
+            long chunk = Math.min(n - done, Math.min(PAGE - (s & (PAGE - 1)), PAGE - (d & (PAGE - 1))));
+            long ps = translateUser(s, Access.READ);
+            long pd = translateUser(d, Access.WRITE);
+            kernel.ram().copy(ps, pd, chunk);
+            done += chunk;
+        }
+    }
+
+    /** memset() by user code, a page-sized piece at a time. */
+    @Override
+    public void fill(long dst, int value, long n) {
+        long done = 0;
+        while (done < n) {
+            long d = dst + done;
+            long chunk = Math.min(n - done, PAGE - (d & (PAGE - 1)));
+            kernel.ram().fill(translateUser(d, Access.WRITE), chunk, value);
+            done += chunk;
+        }
+    }
+
     /** An access by user code that stores or loads nothing, e.g. to fault a page in. */
     public void touch(long va, Access access) {
         translateUser(va, access);

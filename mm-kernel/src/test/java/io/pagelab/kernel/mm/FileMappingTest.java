@@ -46,4 +46,22 @@ class FileMappingTest {
         assertThat(t.mm().counters().anon()).isEqualTo(1);
         assertThat(t.mm().counters().file()).isZero();
     }
+
+    @Test
+    void copyAndFillWorkAcrossPagesAndOverlaps() {
+        Kernel k = noAslr();
+        Task t = k.exec(ProgramImage.hello());
+        long a = t.mm().mmap(0, 0x4000, Prot.USER_RW, AddressSpace.MAP_PRIVATE | AddressSpace.MAP_ANONYMOUS);
+        t.mm().fill(a + 0xff0, 0x5a, 0x20); // crosses the first page boundary
+        assertThat(t.mm().readByte(a + 0xfef)).isZero();
+        assertThat(t.mm().readLong(a + 0xff8)).isEqualTo(0x5a5a5a5a5a5a5a5aL);
+        t.mm().copy(a + 0x2ff0, a + 0xff0, 0x20); // disjoint, both cross a boundary
+        assertThat(t.mm().readLong(a + 0x3008)).isEqualTo(0x5a5a5a5a5a5a5a5aL);
+        for (int i = 0; i < 16; i++) {
+            t.mm().writeByte(a + i, (byte) i);
+        }
+        t.mm().copy(a + 3, a, 16); // memmove: overlapping, forward
+        assertThat(t.mm().readByte(a + 3 + 15)).isEqualTo((byte) 15);
+        assertThat(t.mm().readByte(a + 3)).isZero();
+    }
 }
