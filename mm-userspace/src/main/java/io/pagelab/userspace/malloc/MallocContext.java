@@ -32,6 +32,8 @@ final class MallocContext {
     private long narenas = 1;
     private long narenasLimit;
     private Arena nextToUse;
+    /** free_list: arenas whose threads all exited, reused before new ones are made. */
+    private Arena freeList;
 
     final IntMalloc malloc;
     final IntFree free;
@@ -145,8 +147,12 @@ final class MallocContext {
         return a;
     }
 
-    /** arena_get2(size, avoid): a new arena while under the limit, else reused_arena. */
-    Arena arenaGet2(long size, Arena avoid) {
+    /** arena_get2(size, avoid): a free-listed arena, a new one while under the limit, else reused_arena. */
+    Arena arenaGet2(long size, Arena avoid, Arena replaced) {
+        Arena fromFreeList = getFreeList(replaced);
+        if (fromFreeList != null) {
+            return fromFreeList;
+        }
         if (narenasLimit == 0) {
             if (mp.arenaMax != 0) {
                 narenasLimit = mp.arenaMax;
@@ -162,15 +168,61 @@ final class MallocContext {
             }
             return a;
         }
-        return reusedArena(avoid);
+        return reusedArena(avoid, replaced);
+    }
+
+    /** get_free_list: take the first arena off the free list and attach it. */
+    private Arena getFreeList(Arena replaced) {
+        Arena result = freeList;
+        if (result != null) {
+            freeList = result.nextFree() == 0 ? null : arenaAt(result.nextFree());
+            result.setAttachedThreads(1);
+            detachArena(replaced);
+            LOG.debug("get_free_list: reusing arena {}", hex(result.av));
+        }
+        return result;
+    }
+
+    private static void detachArena(Arena a) {
+        if (a != null) {
+            a.setAttachedThreads(a.attachedThreads() - 1);
+        }
+    }
+
+    /** arena_thread_freeres, after the tcache is gone: detach; the last thread puts the arena on free_list. */
+    void threadFreeres(Arena a) {
+        if (a == null) {
+            return;
+        }
+        long left = a.attachedThreads() - 1;
+        a.setAttachedThreads(left);
+        if (left == 0) {
+            a.setNextFree(freeList == null ? 0 : freeList.av);
+            freeList = a;
+            LOG.debug("arena_thread_freeres: arena {} on the free list", hex(a.av));
+        }
     }
 
     /** reused_arena: round robin over the arena list from next_to_use (no lock is ever contended here). */
-    private Arena reusedArena(Arena avoid) {
+    private Arena reusedArena(Arena avoid, Arena replaced) {
         if (nextToUse == null) {
             nextToUse = mainArena;
         }
         Arena result = nextToUse;
+        detachArena(replaced);
+        // remove_from_free_list: the chosen arena may be on it
+        Arena prev = null;
+        for (Arena a = freeList; a != null; a = a.nextFree() == 0 ? null : arenaAt(a.nextFree())) {
+            if (a == result) {
+                if (prev == null) {
+                    freeList = a.nextFree() == 0 ? null : arenaAt(a.nextFree());
+                } else {
+                    prev.setNextFree(a.nextFree());
+                }
+                break;
+            }
+            prev = a;
+        }
         result.setAttachedThreads(result.attachedThreads() + 1);
         nextToUse = arenaAt(result.next());
         LOG.debug("reused_arena: {} (avoid {})", hex(result.av), avoid == null ? "none" : hex(avoid.av));
@@ -182,6 +234,6 @@ final class MallocContext {
         if (ar != mainArena) {
             return mainArena;
         }
-        return arenaGet2(bytes, ar);
+        return arenaGet2(bytes, ar, null);
     }
 }

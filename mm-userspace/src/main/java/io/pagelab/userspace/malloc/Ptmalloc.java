@@ -70,6 +70,8 @@ public final class Ptmalloc {
     private Tcache tcache;
     /** This thread's arena (the TLS variable {@code thread_arena}). */
     private Arena threadArena;
+    /** tcache_shutting_down: the thread has exited. */
+    private boolean exited;
 
     /** A fresh process's malloc with glibc 2.36 x86-64 defaults and tcache key seed 0. */
     public Ptmalloc(AddressSpace process) {
@@ -108,6 +110,37 @@ public final class Ptmalloc {
         return t;
     }
 
+    /**
+     * The thread exits (glibc 2.36 __malloc_arena_thread_freeres): tcache_thread_shutdown frees every
+     * tcache entry and the tcache itself back to their arenas, then the thread detaches from its
+     * arena, which goes on the free list for the next new thread once no thread uses it. The view
+     * must not allocate afterwards. The main thread cannot exit (that ends the process).
+     */
+    public void threadExit() {
+        InvalidArgumentException.check(tid != MAIN_TID, "thread %s is the main thread: it cannot exit, the process would", tid);
+        InvalidArgumentException.check(!exited, "thread %s has already exited", tid);
+        exited = true;
+        Tcache tc = tcache;
+        tcache = null;
+        if (tc != null) {
+            for (int i = 0; i < TCACHE_MAX_BINS; i++) {
+                long e;
+                while ((e = tc.entry(i)) != 0) {
+                    if (!alignedOk(e)) {
+                        throw MallocError.printerr("tcache_thread_shutdown(): unaligned tcache chunk detected", e);
+                    }
+                    m.st(tc.tc + 128 + 8L * i, m.revealAt(e));
+                    free(e);
+                }
+            }
+            free(tc.tc);
+        }
+        Arena a = threadArena;
+        threadArena = null;
+        ctx.threadFreeres(a);
+        threads.remove(tid);
+    }
+
     /** This view's thread id. */
     public int tid() {
         return tid;
@@ -117,13 +150,13 @@ public final class Ptmalloc {
 
     private Arena arenaGet(long size) {
         if (threadArena == null) {
-            threadArena = ctx.arenaGet2(size, null);
+            threadArena = ctx.arenaGet2(size, null, null);
         }
         return threadArena;
     }
 
     private void maybeInitTcache() {
-        if (tcache != null) {
+        if (tcache != null || exited) {
             return;
         }
         Arena ar = arenaGet(Tcache.SIZEOF);
@@ -142,6 +175,7 @@ public final class Ptmalloc {
 
     /** malloc(3): a 16-byte aligned pointer to at least {@code bytes} bytes, or 0 (ENOMEM). */
     public long malloc(long bytes) {
+        checkAlive();
         long tbytes = checkedRequest2size(bytes);
         if (tbytes < 0) {
             return 0;
@@ -162,6 +196,10 @@ public final class Ptmalloc {
             victim = ar == null ? 0 : ctx.malloc.intMalloc(ar, bytes, tcache);
         }
         return victim;
+    }
+
+    private void checkAlive() {
+        InvalidArgumentException.check(!exited, "thread %s has exited; it cannot call malloc", tid);
     }
 
     /** free(3): 0 is ignored; anything else must come from this process's malloc. */

@@ -96,4 +96,38 @@ class ArenaThreadsTest {
                 + "max mmap regions =          0\n"
                 + "max mmap bytes   =          0\n");
     }
+
+    @Test
+    void anExitedThreadsArenaAndMemoryGoToTheNextNewThread() {
+        Ptmalloc t2 = f.pm.thread(2);
+        long p = t2.malloc(24);
+        t2.free(p); // in t2's tcache
+        t2.threadExit();
+        // tcache_thread_shutdown: p goes to fastbin 0x20, the 0x290 tcache chunk to unsorted; the arena
+        // (no thread attached) goes on free_list. Thread 3 takes it over: its tcache_init gets the
+        // 0x290 chunk back as an exact unsorted fit, and its malloc(24) the fastbin chunk p.
+        Ptmalloc t3 = f.pm.thread(3);
+        assertThat(t3.malloc(24)).isEqualTo(p);
+        assertThat(t3.arenaAddress()).isEqualTo(HEAP1 + 0x30);
+        assertThat(t3.tcacheAddress()).isEqualTo(HEAP1 + 0x8e0);
+    }
+
+    @Test
+    void tcacheShutdownChecksEntryAlignment() {
+        Ptmalloc t2 = f.pm.thread(2);
+        t2.free(t2.malloc(24));
+        f.as.writeLong(t2.tcacheAddress() + 128, HEAP1 + 0xb78); // entries[0] misaligned
+        assertThatThrownBy(t2::threadExit).isInstanceOf(io.pagelab.api.error.MemoryCorruptionException.class)
+                .hasMessage("tcache_thread_shutdown(): unaligned tcache chunk detected");
+    }
+
+    @Test
+    void theMainThreadCannotExitAndAnExitedThreadCannotAllocate() {
+        assertThatThrownBy(f.pm::threadExit).isInstanceOf(io.pagelab.api.error.InvalidArgumentException.class)
+                .hasMessageContaining("main thread");
+        Ptmalloc t2 = f.pm.thread(2);
+        t2.threadExit();
+        assertThatThrownBy(() -> t2.malloc(1)).isInstanceOf(io.pagelab.api.error.InvalidArgumentException.class)
+                .hasMessageContaining("exited");
+    }
 }

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
  * Every malloc_printerr check of glibc 2.36 malloc.c that a program can reach, each triggered the way
  * a buggy or hostile C program would: by writing over chunk metadata through the process's memory.
  * The messages are glibc 2.36's strings (linux-reference.md §5.9, and {@code strings libc.so.6} of
- * Debian's 2.36). Not modelled: "tcache_thread_shutdown(): unaligned tcache chunk detected" (no
- * thread exit).
+ * Debian's 2.36); "tcache_thread_shutdown(): unaligned tcache chunk detected" is in
+ * {@link ArenaThreadsTest}, "break adjusted to free malloc space" in {@link PtmallocSystemMemoryTest}.
  */
 class IntegrityChecksTest {
     private final HeapFixture f = new HeapFixture();
