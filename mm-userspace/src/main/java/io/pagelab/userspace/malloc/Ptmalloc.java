@@ -8,6 +8,8 @@ import java.math.BigInteger;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One process's malloc: glibc 2.36's ptmalloc2 for x86-64 (malloc/malloc.c: __libc_malloc,
@@ -43,9 +45,15 @@ import java.util.Objects;
  * 2.36 has it ({@code 0x7ffff7fa8c60}); the tcache key comes from a seed instead of getrandom(); no locks (one simulated
  * thread runs at a time, so no arena is ever contended and reused_arena takes the next in
  * line); no hooks, mcheck, memory tagging, huge pages, or tcache teardown at thread exit;
- * malloc_stats returns its text instead of printing it to stderr; __get_nprocs is 2.
+ * malloc_stats returns its text instead of printing it to stderr; __get_nprocs is 2; creating a
+ * thread allocates nothing (real pthread_create callocs the new thread's DTV, a 0x120 chunk, in the
+ * creating thread's arena unless a cached stack is reused).
+ *
+ * <p>Logging: DEBUG on {@code io.pagelab.userspace.malloc} narrates sysmalloc (brk growth, mmap),
+ * systrim and heap_trim, malloc_consolidate, new arenas and heaps, and each integrity failure.
  */
 public final class Ptmalloc {
+    private static final Logger LOG = LoggerFactory.getLogger(Ptmalloc.class);
     /** mallopt parameters (malloc/malloc.h). */
     public static final int M_MXFAST = 1;
     public static final int M_NLBLKS = 2;
@@ -207,6 +215,7 @@ public final class Ptmalloc {
         if (mem == 0) {
             return;
         }
+        checkAlive();
         long p = mem2chunk(mem);
         if (m.isMmapped(p)) {
             MallocPar mp = ctx.mp;
@@ -215,7 +224,7 @@ public final class Ptmalloc {
                     && Long.compareUnsigned(sz, MallocPar.DEFAULT_MMAP_THRESHOLD_MAX) <= 0) {
                 mp.mmapThreshold = m.chunksize(p);
                 mp.trimThreshold = 2 * mp.mmapThreshold;
-                org.slf4j.LoggerFactory.getLogger(Ptmalloc.class).debug(
+                LOG.debug(
                         "free: dynamic mmap_threshold now {}, trim_threshold {}", hex(mp.mmapThreshold),
                         hex(mp.trimThreshold));
             }
@@ -228,6 +237,7 @@ public final class Ptmalloc {
 
     /** calloc(3): {@code n * size} zeroed bytes; 0 on overflow (ENOMEM) or failure. */
     public long calloc(long n, long size) {
+        checkAlive();
         // __builtin_mul_overflow(n, elem_size, &bytes) with a ptrdiff_t result: size_t operands
         BigInteger product = new BigInteger(Long.toUnsignedString(n))
                 .multiply(new BigInteger(Long.toUnsignedString(size)));
@@ -279,6 +289,7 @@ public final class Ptmalloc {
 
     /** realloc(3): glibc 2.36 semantics (realloc(p, 0) frees and returns 0; realloc(0, n) mallocs). */
     public long realloc(long oldmem, long bytes) {
+        checkAlive();
         if (bytes == 0 && oldmem != 0) {
             free(oldmem);
             return 0;
@@ -329,6 +340,7 @@ public final class Ptmalloc {
 
     /** memalign(3) (_mid_memalign): alignment rounded up to a power of two, at least MINSIZE. */
     public long memalign(long alignment, long bytes) {
+        checkAlive();
         if (Long.compareUnsigned(alignment, MALLOC_ALIGNMENT) <= 0) {
             return malloc(bytes);
         }
