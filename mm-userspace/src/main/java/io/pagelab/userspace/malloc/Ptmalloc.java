@@ -138,10 +138,10 @@ public final class Ptmalloc {
                         throw MallocError.printerr("tcache_thread_shutdown(): unaligned tcache chunk detected", e);
                     }
                     m.st(tc.tc + 128 + 8L * i, m.revealAt(e));
-                    free(e);
+                    libcFree(e);
                 }
             }
-            free(tc.tc);
+            libcFree(tc.tc);
         }
         Arena a = threadArena;
         threadArena = null;
@@ -216,6 +216,11 @@ public final class Ptmalloc {
             return;
         }
         checkAlive();
+        libcFree(mem);
+    }
+
+    /** __libc_free after the NULL check. */
+    private void libcFree(long mem) {
         long p = mem2chunk(mem);
         if (m.isMmapped(p)) {
             MallocPar mp = ctx.mp;
