@@ -55,12 +55,23 @@ class GlibcGoldenTraceTest {
 
     @Test
     void threeThreadTraceWithThreadExitsGivesGlibcsPointersAndStats() throws IOException {
+        replayThreads("threads");
+    }
+
+    @Test
+    void aThreadArenaOutgrowingIts64MiBHeapChainsASecondHeapAndTrimsItAway() throws IOException {
+        // 900 x 100000 bytes in thread 2: the first heap fills at 64 MiB, sysmalloc makes a new heap
+        // (the old top's remnant is freed into the tcache); freeing everything deletes the second heap
+        replayThreads("arena-heaps");
+    }
+
+    private void replayThreads(String name) throws IOException {
         // Real pthread_create callocs the new thread's DTV (17 * 16 bytes, a 0x120 chunk) in the
         // creating (main) thread's arena, unless the stack of an exited thread is reused with its
         // DTV: the replay does the same calloc so that the heaps line up.
         Set<Integer> running = new HashSet<>();
         int cachedStacks = 0;
-        for (String line : resource("threads.trace")) {
+        for (String line : resource(name + ".trace")) {
             String[] t = line.trim().split("\\s+");
             int th = Integer.parseInt(t[0]);
             if (t[1].equals("x")) {
@@ -81,7 +92,7 @@ class GlibcGoldenTraceTest {
         }
         finish();
         out.append(main.mallocStats());
-        compare("threads");
+        compare(name);
     }
 
     private void replaySingle(String name) throws IOException {
