@@ -6,7 +6,9 @@ import io.pagelab.api.AddressSpace;
 import io.pagelab.api.Prot;
 import io.pagelab.api.error.SyscallException;
 import io.pagelab.api.error.InvalidArgumentException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.slf4j.Logger;
@@ -96,8 +98,8 @@ final class MallocContext {
     }
 
     /** The arenas as malloc_stats walks them: main_arena, then along -&gt;next. */
-    java.util.List<Arena> arenasInOrder() {
-        java.util.List<Arena> out = new java.util.ArrayList<>();
+    List<Arena> arenasInOrder() {
+        List<Arena> out = new ArrayList<>();
         Arena a = mainArena;
         do {
             out.add(a);

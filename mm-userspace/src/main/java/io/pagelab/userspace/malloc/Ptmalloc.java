@@ -74,6 +74,7 @@ public final class Ptmalloc {
     private final Mem m;
     private final int tid;
     private final Map<Integer, Ptmalloc> threads;
+    private final MallocInfo info;
     /** This thread's tcache (the TLS variable {@code tcache}); null until the first malloc/free. */
     private Tcache tcache;
     /** This thread's arena (the TLS variable {@code thread_arena}). */
@@ -92,6 +93,7 @@ public final class Ptmalloc {
         this.m = ctx.mem;
         this.tid = MAIN_TID;
         this.threads = new HashMap<>();
+        this.info = new MallocInfo(ctx);
         this.threadArena = ctx.mainArena; // ptmalloc_init: thread_arena = &main_arena
         threads.put(tid, this);
     }
@@ -101,6 +103,7 @@ public final class Ptmalloc {
         this.m = main.m;
         this.tid = tid;
         this.threads = main.threads;
+        this.info = main.info;
     }
 
     /**
@@ -529,101 +532,18 @@ public final class Ptmalloc {
     public boolean mallocTrim(long pad) {
         boolean result = false;
         for (Arena av : ctx.arenasInOrder()) {
-            result |= mtrim(av, pad);
+            result |= info.mtrim(av, pad);
         }
         return result;
     }
 
-    private boolean mtrim(Arena av, long pad) {
-        ctx.malloc.mallocConsolidate(av);
-        long psm1 = PAGE_SIZE - 1;
-        int psindex = binIndex(PAGE_SIZE);
-        boolean result = false;
-        for (int i = 1; i < NBINS; i++) {
-            if (i == 1 || i >= psindex) {
-                long bin = av.binAt(i);
-                for (long p = av.last(bin); p != bin; p = m.bk(p)) {
-                    long size = m.chunksize(p);
-                    if (Long.compareUnsigned(size, psm1 + SIZEOF_MALLOC_CHUNK) > 0) {
-                        long paligned = (p + SIZEOF_MALLOC_CHUNK + psm1) & ~psm1;
-                        size -= paligned - p;
-                        if (Long.compareUnsigned(size, psm1) > 0) {
-                            m.process().madvise(paligned, size & ~psm1, AddressSpace.MADV_DONTNEED);
-                            result = true;
-                        }
-                    }
-                }
-            }
-        }
-        return result | (av.isMain && ctx.sys.systrim(pad, av));
-    }
-
     /** mallinfo2(3): the statistics of all arenas together. */
     public Mallinfo2 mallinfo2() {
-        long[] acc = new long[10];
-        for (Arena av : ctx.arenasInOrder()) {
-            intMallinfo(av, acc);
-        }
-        return new Mallinfo2(acc[0], acc[1], acc[2], acc[3], acc[4], acc[5], acc[6], acc[7], acc[8], acc[9]);
-    }
-
-    /** int_mallinfo: adds one arena to acc (fields in Mallinfo2 order). */
-    private void intMallinfo(Arena av, long[] acc) {
-        long avail = m.chunksize(av.top());
-        long nblocks = 1;
-        long nfastblocks = 0;
-        long fastavail = 0;
-        for (int i = 0; i < NFASTBINS; i++) {
-            for (long p = m.ld(av.fastbin(i)); p != 0; p = m.revealAt(p + OFF_FD)) {
-                if (misalignedChunk(p)) {
-                    throw MallocError.printerr("int_mallinfo(): unaligned fastbin chunk detected", p);
-                }
-                nfastblocks++;
-                fastavail += m.chunksize(p);
-            }
-        }
-        avail += fastavail;
-        for (int i = 1; i < NBINS; i++) {
-            long b = av.binAt(i);
-            for (long p = av.last(b); p != b; p = m.bk(p)) {
-                nblocks++;
-                avail += m.chunksize(p);
-            }
-        }
-        acc[2] += nfastblocks;
-        acc[1] += nblocks;
-        acc[8] += avail;
-        acc[7] += av.systemMem() - avail;
-        acc[0] += av.systemMem();
-        acc[6] += fastavail;
-        if (av.isMain) {
-            acc[3] = ctx.mp.nMmaps;
-            acc[4] = ctx.mp.mmappedMem;
-            acc[5] = 0;
-            acc[9] = m.chunksize(av.top());
-        }
+        return info.mallinfo2();
     }
 
     /** The exact text malloc_stats(3) writes to stderr. */
     public String mallocStats() {
-        StringBuilder sb = new StringBuilder();
-        int inUseB = (int) ctx.mp.mmappedMem;
-        int systemB = inUseB;
-        int i = 0;
-        for (Arena av : ctx.arenasInOrder()) {
-            long[] acc = new long[10];
-            intMallinfo(av, acc);
-            sb.append(String.format("Arena %d:%n", i++));
-            sb.append(String.format("system bytes     = %10d%n", Integer.toUnsignedLong((int) acc[0])));
-            sb.append(String.format("in use bytes     = %10d%n", Integer.toUnsignedLong((int) acc[7])));
-            systemB += (int) acc[0];
-            inUseB += (int) acc[7];
-        }
-        sb.append("Total (incl. mmap):\n");
-        sb.append(String.format("system bytes     = %10d%n", Integer.toUnsignedLong(systemB)));
-        sb.append(String.format("in use bytes     = %10d%n", Integer.toUnsignedLong(inUseB)));
-        sb.append(String.format("max mmap regions = %10d%n", Integer.toUnsignedLong((int) ctx.mp.maxNMmaps)));
-        sb.append(String.format("max mmap bytes   = %10s%n", Long.toUnsignedString(ctx.mp.maxMmappedMem)));
-        return sb.toString().replace(System.lineSeparator(), "\n");
+        return info.mallocStats();
     }
 }
