@@ -41,11 +41,12 @@ import org.slf4j.LoggerFactory;
  * say, or the {@link io.pagelab.api.error.SegmentationFault} the process would get.
  *
  * <p>Differs from glibc on purpose: there is no libc image in the simulated process, so the
- * constructor maps two read-write pages at 0x7ffff7fa8000 to hold main_arena where Debian's glibc
- * 2.36 has it ({@code 0x7ffff7fa8c60}); the tcache key comes from a seed instead of getrandom(); no locks (one simulated
- * thread runs at a time, so no arena is ever contended and reused_arena takes the next in
- * line); no hooks, mcheck, memory tagging, huge pages, or tcache teardown at thread exit;
- * malloc_stats returns its text instead of printing it to stderr; __get_nprocs is 2; creating a
+ * constructor maps two read-write pages at 0x7ffff7fa8000 to hold main_arena where Debian's
+ * glibc 2.36 has it ({@code 0x7ffff7fa8c60}); the tcache key comes from a seed instead of
+ * getrandom(); no locks (one simulated thread runs at a time, so no arena is ever contended and
+ * reused_arena takes the next in line); no hooks, mcheck, memory tagging, huge pages or
+ * GLIBC_TUNABLES (mallopt is the only knob); a thread exits only when {@link #threadExit()} is
+ * called; malloc_stats returns its text instead of printing it to stderr; __get_nprocs is 2; creating a
  * thread allocates nothing (real pthread_create callocs the new thread's DTV, a 0x120 chunk, in the
  * creating thread's arena unless a cached stack is reused).
  *
@@ -128,7 +129,8 @@ public final class Ptmalloc {
      * must not allocate afterwards. The main thread cannot exit (that ends the process).
      */
     public void threadExit() {
-        InvalidArgumentException.check(tid != MAIN_TID, "thread %s is the main thread: it cannot exit, the process would", tid);
+        InvalidArgumentException.check(tid != MAIN_TID,
+                "thread %s is the main thread: it cannot exit, the process would", tid);
         InvalidArgumentException.check(!exited, "thread %s has already exited", tid);
         exited = true;
         Tcache tc = tcache;
