@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Differs from glibc on purpose: there is no libc image in the simulated process, so the
  * constructor maps two read-write pages at 0x7ffff7fa8000 to hold main_arena where Debian's
- * glibc 2.36 has it ({@code 0x7ffff7fa8c60}); the tcache key comes from a seed instead of
+ * glibc 2.36 has it ({@code 0x7ffff7fa8c60}) (mp_, global_max_fast and perturb_byte are Java
+ * fields); the tcache key comes from a seed instead of
  * getrandom(); no locks (one simulated thread runs at a time, so no arena is ever contended and
  * reused_arena takes the next in line); no hooks, mcheck, memory tagging, huge pages or
  * GLIBC_TUNABLES (mallopt is the only knob); a thread exits only when {@link #threadExit()} is
