@@ -96,8 +96,11 @@ final class SysMalloc {
         return chunk2mem(mm);
     }
 
-    /** sysmalloc(nb, av): grow the arena (or mmap) and carve nb from the new top; user pointer or 0. */
-    long sysmalloc(long nb, Arena av) {
+    /**
+     * sysmalloc(nb, av): grow the arena (or mmap) and carve nb from the new top; user pointer or 0.
+     * {@code tcache} is the calling thread's: a leftover old top freed here may land in it.
+     */
+    long sysmalloc(long nb, Arena av, Tcache tcache) {
         MallocPar mp = ctx.mp;
         boolean triedMmap = false;
         if (av == null || (Long.compareUnsigned(nb, mp.mmapThreshold) >= 0 && mp.nMmaps < mp.nMmapsMax)) {
@@ -139,7 +142,7 @@ final class SysMalloc {
                     m.setHead(oldTop + oldSize, CHUNK_HDR_SZ | PREV_INUSE);
                     m.setFoot(oldTop + oldSize, CHUNK_HDR_SZ);
                     m.setHead(oldTop, oldSize | PREV_INUSE | NON_MAIN_ARENA);
-                    ctx.free.intFree(av, oldTop, true, null);
+                    ctx.free.intFree(av, oldTop, true, tcache);
                 } else {
                     m.setHead(oldTop, (oldSize + CHUNK_HDR_SZ) | PREV_INUSE);
                     m.setFoot(oldTop, oldSize + CHUNK_HDR_SZ);
@@ -223,7 +226,7 @@ final class SysMalloc {
                             m.setHead(oldTop + oldSize, CHUNK_HDR_SZ | PREV_INUSE);
                             m.setHead(oldTop + oldSize + CHUNK_HDR_SZ, CHUNK_HDR_SZ | PREV_INUSE);
                             if (Long.compareUnsigned(oldSize, MINSIZE) >= 0) {
-                                ctx.free.intFree(av, oldTop, true, null);
+                                ctx.free.intFree(av, oldTop, true, tcache);
                             }
                         }
                     }

@@ -152,4 +152,100 @@ class PtmallocResizeTest {
         f.pm.free(p);
         assertThat(f.as.readByte(p + 100)).as("free_perturb").isEqualTo((byte) 0x55);
     }
+
+    /** Counts the user stores a process sees (to tell which bytes calloc clears). */
+    private static final class CountingProcess implements io.pagelab.api.AddressSpace {
+        private final io.pagelab.api.testkit.NaiveAddressSpace as = new io.pagelab.api.testkit.NaiveAddressSpace();
+        long storedBytes;
+
+        @Override
+        public long mmap(long hint, long length, io.pagelab.api.Prot prot, int flags) {
+            return as.mmap(hint, length, prot, flags);
+        }
+
+        @Override
+        public void munmap(long addr, long length) {
+            as.munmap(addr, length);
+        }
+
+        @Override
+        public void mprotect(long addr, long length, io.pagelab.api.Prot prot) {
+            as.mprotect(addr, length, prot);
+        }
+
+        @Override
+        public long mremap(long oldAddr, long oldLength, long newLength, int flags) {
+            return as.mremap(oldAddr, oldLength, newLength, flags);
+        }
+
+        @Override
+        public void madvise(long addr, long length, int advice) {
+            as.madvise(addr, length, advice);
+        }
+
+        @Override
+        public long brk(long newBrk) {
+            return as.brk(newBrk);
+        }
+
+        @Override
+        public byte readByte(long va) {
+            return as.readByte(va);
+        }
+
+        @Override
+        public void writeByte(long va, byte value) {
+            storedBytes++;
+            as.writeByte(va, value);
+        }
+
+        @Override
+        public long readLong(long va) {
+            return as.readLong(va);
+        }
+
+        @Override
+        public void writeLong(long va, long value) {
+            storedBytes += 8;
+            as.writeLong(va, value);
+        }
+
+        @Override
+        public long translate(long va) {
+            return as.translate(va);
+        }
+
+        @Override
+        public io.pagelab.api.PageTable pageTable() {
+            return as.pageTable();
+        }
+    }
+
+    @Test
+    void callocDoesNotClearAFreshMapping() {
+        CountingProcess proc = new CountingProcess();
+        Ptmalloc pm = new Ptmalloc(proc);
+        pm.malloc(24);
+        long before = proc.storedBytes;
+        long p = pm.calloc(1, 200000);
+        assertThat(pm.isMmapped(p)).isTrue();
+        // only the chunk header (prev_size, size) is stored: an anonymous mapping reads as zeros
+        // (mp_ statistics live in Java fields, not in process memory)
+        assertThat(proc.storedBytes - before).isEqualTo(16);
+    }
+
+    @Test
+    void callocClearsOnlyTheOldPartOfATopFreshFromSbrk() {
+        CountingProcess proc = new CountingProcess();
+        Ptmalloc pm = new Ptmalloc(proc);
+        pm.malloc(0x20000); // top left: 0x20d70 - 0x20010 = 0xd60
+        long before = proc.storedBytes;
+        long p = pm.calloc(1, 0x10000);
+        // the chunk is the old top extended by sbrk: calloc clears only the old top's bytes
+        // (MORECORE_CLEARS): csz = oldtopsize 0xd60, memset(mem, 0, csz - 8). The other stores are
+        // malloc's: three size fields (grown top, victim, new top) and three main_arena fields
+        // (system_mem, max_system_mem, top), 8 bytes each.
+        assertThat(p).isEqualTo(HEAP + 0x290 + 0x20010 + 0x10);
+        assertThat(proc.storedBytes - before).isEqualTo(0xd60 - 8 + 6 * 8);
+    }
 }

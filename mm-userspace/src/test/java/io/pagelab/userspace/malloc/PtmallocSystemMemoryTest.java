@@ -114,4 +114,25 @@ class PtmallocSystemMemoryTest {
         assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> f.pm.malloc(0x10d40)))
                 .hasMessage("break adjusted to free malloc space");
     }
+
+    @Test
+    void whenBrkCannotGrowTheMainArenaContinuesInAMegabyteMapping() {
+        f.pm.malloc(0x1f000); // top left: 0x20d70 - 0x1f010 = 0x1d60
+        f.as.mmap(HEAP + 0x21000, 4096, io.pagelab.api.Prot.USER_R, io.pagelab.api.AddressSpace.MAP_PRIVATE
+                | io.pagelab.api.AddressSpace.MAP_ANONYMOUS | io.pagelab.api.AddressSpace.MAP_FIXED_NOREPLACE);
+        // sbrk(0x2f000) fails (a mapping right above the heap): mmap max(0x31000, MMAP_AS_MORECORE_SIZE
+        // 1 MiB) becomes the new top, the arena turns noncontiguous, the old top is fenceposted and freed
+        long p1 = f.pm.malloc(0x10000);
+        assertThat(f.pm.isMmapped(p1)).isFalse();
+        assertThat(p1 & 0xfff).isEqualTo(0x10);
+        assertThat(f.sizeField(p1)).isEqualTo(0x10011);
+        // the freed old top (0x1d60 - 0x20 = 0x1d40) serves the next small request: at its start
+        assertThat(f.pm.malloc(24)).isEqualTo(HEAP + 0x1f2b0);
+        f.pm.malloc(0x100000); // mmapped: ALIGN_UP(0x100010 + 8, 4096) = 0x101000
+        f.pm.malloc(5000); // from the mapped top
+        // checked on glibc 2.36: system 0x21000 + 1 MiB = 1183744; top 983024 plus the 0x1d40 - 0x20
+        // left of the old top are free
+        assertThat(f.pm.mallinfo2())
+                .isEqualTo(new Mallinfo2(1183744, 2, 0, 1, 0x101000, 0, 0, 198272, 985472, 983024));
+    }
 }
