@@ -178,27 +178,13 @@ final class Mem {
 
     // ---- user data --------------------------------------------------------------------------
 
+    /** memset(): the process does it, a page-sized piece at a time where it can. */
     void memset(long dst, int c, long n) {
-        long fill = (c & 0xffL) * 0x0101010101010101L;
-        long i = 0;
-        for (; i < n && ((dst + i) & 7) != 0; i++) {
-            as.writeByte(dst + i, (byte) c);
-        }
-        for (; i + 8 <= n; i += 8) {
-            as.writeLong(dst + i, fill);
-        }
-        for (; i < n; i++) {
-            as.writeByte(dst + i, (byte) c);
-        }
+        as.fill(dst, c, n);
     }
 
+    /** memcpy() (the ranges never overlap where malloc copies). */
     void memcpy(long dst, long src, long n) {
-        long i = 0;
-        for (; i + 8 <= n; i += 8) {
-            as.writeLong(dst + i, as.readLong(src + i));
-        }
-        for (; i < n; i++) {
-            as.writeByte(dst + i, as.readByte(src + i));
-        }
+        as.copy(dst, src, n);
     }
 }
