@@ -2,10 +2,14 @@ package io.pagelab.api.error;
 
 /**
  * Freeing memory that is already free: a page block returned twice to the buddy allocator, an
- * object freed twice to a slab cache, a chunk freed twice to malloc. Where Linux or glibc has a
+ * object freed twice to a slab cache, a block freed twice to a simple allocator. Where Linux has a
  * check that catches it, the message follows that check (mm/slub.c: free_consistency_checks()
- * "Object already free"; glibc malloc.c: "free(): double free detected in tcache 2",
- * "double free or corruption (fasttop)").
+ * "Object already free").
+ *
+ * <p>glibc's malloc is the exception: every check it makes, double frees included ("free(): double
+ * free detected in tcache 2", "double free or corruption (fasttop)"), ends in malloc_printerr() and
+ * abort(), and cannot tell a double free from overwritten metadata; the ptmalloc model raises all
+ * of them as {@link MemoryCorruptionException} with glibc's exact text.
  */
 public final class DoubleFreeException extends SimulationException {
     private final long address;
