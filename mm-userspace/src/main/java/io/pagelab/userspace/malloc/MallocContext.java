@@ -3,6 +3,8 @@ package io.pagelab.userspace.malloc;
 import static io.pagelab.userspace.malloc.Chunks.*;
 
 import io.pagelab.api.AddressSpace;
+import io.pagelab.api.Prot;
+import io.pagelab.api.error.SyscallException;
 import io.pagelab.api.error.InvalidArgumentException;
 import java.util.HashMap;
 import java.util.Map;
@@ -42,6 +44,7 @@ final class MallocContext {
         // tcache_key_initialize: glibc asks getrandom(); pagelab draws it from the seed (never 0)
         long key = new SplittableRandom(seed).nextLong();
         this.tcacheKey = key == 0 ? 1 : key;
+        mapLibcData(as);
         this.mainArena = new Arena(mem, Mem.MAIN_ARENA, true);
         mainArena.init();
         mainArena.setNext(mainArena.av);
@@ -52,6 +55,24 @@ final class MallocContext {
         this.sys = new SysMalloc(this);
         this.heaps = new Heaps(this);
         this.realloc = new IntRealloc(this);
+    }
+
+    /**
+     * Maps the two pages of libc's .data that hold main_arena (read-write, MAP_FIXED_NOREPLACE).
+     * If something is mapped there already, it is taken to be libc's .data (a process model with a
+     * loader) and used as is.
+     */
+    private static void mapLibcData(AddressSpace as) {
+        long start = Mem.MAIN_ARENA & -PAGE_SIZE;
+        long end = alignUp(Mem.MAIN_ARENA + Arena.SIZEOF_MALLOC_STATE, PAGE_SIZE);
+        try {
+            as.mmap(start, end - start, Prot.USER_RW, AddressSpace.MAP_PRIVATE | AddressSpace.MAP_ANONYMOUS
+                    | AddressSpace.MAP_FIXED_NOREPLACE);
+            LOG.debug("main_arena: libc .data stand-in mapped at [{}, {})", hex(start), hex(end));
+        } catch (SyscallException e) {
+            LOG.debug("main_arena: [{}, {}) already mapped ({}), used as libc's .data", hex(start), hex(end),
+                    e.getMessage());
+        }
     }
 
     Arena arenaAt(long av) {

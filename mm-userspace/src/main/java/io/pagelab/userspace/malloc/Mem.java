@@ -10,19 +10,17 @@ import io.pagelab.api.AddressSpace;
  * and go through its {@link AddressSpace}, so a corrupting store by user code is seen by the next
  * check exactly as in glibc.
  *
- * <p>One window is not process memory: {@code main_arena}, the {@code struct malloc_state} that
- * glibc keeps in libc's .data. pagelab gives it the address it has in Debian's glibc 2.36 under
- * {@code setarch -R} ({@link #MAIN_ARENA}) and keeps its 0x898 bytes in a Java array, so bin
- * headers are real addresses (a free chunk's fd reads {@code main_arena+96}) and list checks such
- * as {@code bck->fd != victim} work the same on bins and chunks. The process itself cannot load
- * from that window (libc's .data is not mapped in the simulated process).
+ * <p>main_arena, the {@code struct malloc_state} glibc keeps in libc's .data, is process memory
+ * too: {@link MallocContext} maps two read-write pages for it at the address it has in Debian's
+ * glibc 2.36 under {@code setarch -R} ({@link #MAIN_ARENA}), so bin headers are real addresses (a
+ * free chunk's fd reads {@code main_arena+96}, 0x7ffff7fa8cc0) and list checks such as
+ * {@code bck->fd != victim} work the same on bins and chunks.
  */
 final class Mem {
     /** &amp;main_arena in Debian glibc 2.36-9 with ASLR off (unsorted bin = 0x7ffff7fa8cc0). */
     static final long MAIN_ARENA = 0x7ffff7fa8c60L;
 
     private final AddressSpace as;
-    private final long[] mainArena = new long[(int) (Arena.SIZEOF_MALLOC_STATE / 8)];
 
     Mem(AddressSpace as) {
         this.as = as;
@@ -32,22 +30,11 @@ final class Mem {
         return as;
     }
 
-    private static boolean inMainArena(long a) {
-        return a >= MAIN_ARENA && a < MAIN_ARENA + Arena.SIZEOF_MALLOC_STATE;
-    }
-
     long ld(long a) {
-        if (inMainArena(a)) {
-            return mainArena[(int) ((a - MAIN_ARENA) >>> 3)];
-        }
         return as.readLong(a);
     }
 
     void st(long a, long v) {
-        if (inMainArena(a)) {
-            mainArena[(int) ((a - MAIN_ARENA) >>> 3)] = v;
-            return;
-        }
         as.writeLong(a, v);
     }
 

@@ -38,9 +38,9 @@ import java.util.Objects;
  * {@link InvalidArgumentException}. Bad pointers and corrupted metadata throw what glibc's checks
  * say, or the {@link io.pagelab.api.error.SegmentationFault} the process would get.
  *
- * <p>Differs from glibc on purpose: malloc_state of the main arena lives in a Java array at the
- * address Debian's glibc 2.36 gives it ({@code 0x7ffff7fa8c60}, not mapped in the simulated
- * process); the tcache key comes from a seed instead of getrandom(); no locks (one simulated
+ * <p>Differs from glibc on purpose: there is no libc image in the simulated process, so the
+ * constructor maps two read-write pages at 0x7ffff7fa8000 to hold main_arena where Debian's glibc
+ * 2.36 has it ({@code 0x7ffff7fa8c60}); the tcache key comes from a seed instead of getrandom(); no locks (one simulated
  * thread runs at a time, so no arena is ever contended and reused_arena takes the next in
  * line); no hooks, mcheck, memory tagging, huge pages, or tcache teardown at thread exit;
  * malloc_stats returns its text instead of printing it to stderr; __get_nprocs is 2.
@@ -441,12 +441,10 @@ public final class Ptmalloc {
                 mp.noDynThreshold = true;
                 return true;
             case M_MMAP_THRESHOLD:
-                if (Long.compareUnsigned(sv, MallocPar.HEAP_MAX_SIZE / 2) <= 0) {
-                    mp.mmapThreshold = sv;
-                    mp.noDynThreshold = true;
-                    return true;
-                }
-                return false;
+                // 2.36 takes any value (the 32 MiB cap of older releases is gone; checked on glibc 2.36)
+                mp.mmapThreshold = sv;
+                mp.noDynThreshold = true;
+                return true;
             case M_MMAP_MAX:
                 mp.nMmapsMax = v;
                 mp.noDynThreshold = true;
