@@ -69,6 +69,28 @@ class MallocTraceCommandTest {
     }
 
     @Test
+    void offsetsWithPtmallocAreWhatGlibc236Prints() {
+        // real glibc 2.36 (Debian 2.36-9+deb12u14): replay.c on short.rep under setarch -R, the
+        // fixture mm-userspace/src/test/resources/.../fixtures/short.offsets
+        assertThat(run(SHORT, "malloc-trace", "--offsets", "-")).isZero();
+
+        assertThat(out()).isEqualTo("a 0 24 heap+0x2a0\na 1 100 heap+0x2c0\na 2 2000 heap+0x330\nf 1\n"
+                + "a 3 40 heap+0xb10\nr 0 500 heap+0xb40\nf 2\nr 3 3000 heap+0xd40\nf 0\nf 3\n");
+    }
+
+    @Test
+    void ptmallocIsTheDefaultAllocatorOfTheTable() {
+        assertThat(run("", "malloc-trace", "short")).isZero();
+
+        // glibc's first sysmalloc (for the 0x290 tcache chunk) grows the break by
+        // 0x290 + top_pad 0x20000 + MINSIZE 0x20 = 0x202b0, page-rounded 0x21000 = 135168
+        // (linux-reference.md §5.2); short.rep's chunks end at heap+0xd30+0xbc0 = 0x18f0 < 0x21000,
+        // so the heap never grows again: utilization 3500 / 135168 = 2.6%
+        assertThat(out()).contains("Allocator / 分配器: ptmalloc")
+                .containsPattern("(?m)^short\\.rep +10 +2\\.6% +3500 +135168 ");
+    }
+
+    @Test
     void offsetsNeedExactlyOneTrace() {
         assertThat(run("", "malloc-trace", "--offsets", "short", "small")).isEqualTo(Pagelab.EXIT_USAGE);
 

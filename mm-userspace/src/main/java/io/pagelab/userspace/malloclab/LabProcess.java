@@ -20,7 +20,8 @@ import java.util.TreeMap;
  * <pre>
  *   0x555555559000 [heap ... brk)        grows up with brk(2)
  *                        ...
- *   [mmap ... ) 0x7ffff7fff000           each new mapping just below the lowest one that fits
+ *   0x7ffff7fa8000 [libc .data)           two rw pages mapped from the start (main_arena)
+ *   [mmap ... ) 0x7ffff7fff000           each new mapping in the highest gap that fits
  * </pre>
  *
  * <p>Differs from Linux on purpose: no page table, no VMA merging, no stack, no guard gap; memory
@@ -35,6 +36,13 @@ public final class LabProcess implements AddressSpace {
     public static final long MMAP_BASE = 0x7ffff7fff000L;
     /** start_brk of a small PIE under {@code setarch -R} (text at 0x555555554000). */
     public static final long START_BRK = 0x555555559000L;
+    /**
+     * The first of the two pages of libc's writable data mapped from the start: where Debian's
+     * glibc 2.36 keeps {@code main_arena} (0x7ffff7fa8c60, 0x898 bytes) with ASLR off. A real
+     * process has libc loaded before main, so these pages are not the allocator's heap.
+     */
+    public static final long LIBC_DATA = 0x7ffff7fa8000L;
+    private static final long LIBC_DATA_PAGES = 2;
     private static final int PAGE_SHIFT = 12;
     private static final long PAGE = 1L << PAGE_SHIFT;
     private static final int CACHE = 64;
@@ -82,6 +90,7 @@ public final class LabProcess implements AddressSpace {
         this.startBrk = startBrk;
         this.brk = startBrk;
         invalidate();
+        maps.put(LIBC_DATA, new Mapping(LIBC_DATA, LIBC_DATA + LIBC_DATA_PAGES * PAGE, Prot.USER_RW.bits()));
     }
 
     /** The break this process started with. */

@@ -31,6 +31,8 @@ public final class TraceSuite {
         all.add(binary(SEED));
         all.add(random(SEED));
         all.add(large(SEED));
+        all.add(largebins(SEED));
+        all.add(mixed(SEED));
         return all;
     }
 
@@ -243,6 +245,79 @@ public final class TraceSuite {
         }
         t.freeAll();
         return t.build("large.rep");
+    }
+
+    /**
+     * Large bins: a few hundred chunks of 1 KiB to 100 KiB (many of equal size) separated by small
+     * guards so that they cannot merge, freed in random order (through the unsorted bin into the
+     * size-sorted large bins with their fd_nextsize skip lists), then requests that must find the
+     * best fit, split it and leave a last remainder that later small requests are carved from.
+     */
+    public static RepTrace largebins(long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed + 7);
+        TraceBuilder t = new TraceBuilder();
+        long[] favourites = {1100, 2048, 5000, 12_000, 40_000};
+        for (int round = 0; round < 3; round++) {
+            List<Integer> big = new ArrayList<>();
+            for (int i = 0; i < 150; i++) {
+                long size = rnd.nextInt(100) < 40 ? favourites[rnd.nextInt(favourites.length)]
+                        : rnd.nextInt(1024, 100 << 10);
+                big.add(t.malloc(size));
+                t.malloc(rnd.nextInt(1, 24)); // guard: keeps neighbours from coalescing
+            }
+            while (!big.isEmpty()) {
+                t.free(big.remove(rnd.nextInt(big.size())));
+            }
+            for (int i = 0; i < 60; i++) {
+                t.malloc(rnd.nextInt(100) < 50 ? favourites[rnd.nextInt(favourites.length)] - rnd.nextInt(0, 64)
+                        : rnd.nextInt(900, 60_000));
+                for (int k = rnd.nextInt(0, 4); k > 0; k--) {
+                    t.malloc(rnd.nextInt(100, 1000)); // small: from the last remainder
+                }
+            }
+            int[] ids = t.liveIds();
+            for (int i = 0; i < ids.length; i++) {
+                if (rnd.nextInt(100) < 60) {
+                    t.free(ids[i]);
+                }
+            }
+        }
+        t.freeAll();
+        return t.build("largebins.rep");
+    }
+
+    /**
+     * A program's life: 12000 calls in three phases (growing, steady, shrinking) mixing 70% small
+     * (tcache) requests, 20% medium (1-16 KiB), 10% large (16-320 KiB, across the moving mmap
+     * threshold) and reallocs of all of them.
+     */
+    public static RepTrace mixed(long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed + 11);
+        TraceBuilder t = new TraceBuilder();
+        List<Integer> live = new ArrayList<>();
+        int calls = 12_000;
+        for (int i = 0; i < calls; i++) {
+            int phase = 3 * i / calls;
+            int allocPercent = phase == 0 ? 70 : phase == 1 ? 50 : 25;
+            int roll = rnd.nextInt(100);
+            if (live.isEmpty() || roll < allocPercent) {
+                live.add(t.malloc(mixedSize(rnd)));
+            } else if (roll < allocPercent + 8) {
+                t.realloc(live.get(rnd.nextInt(live.size())), mixedSize(rnd));
+            } else {
+                t.free(live.remove(rnd.nextInt(live.size())));
+            }
+        }
+        t.freeAll();
+        return t.build("mixed.rep");
+    }
+
+    private static long mixedSize(SplittableRandom rnd) {
+        int kind = rnd.nextInt(100);
+        if (kind < 70) {
+            return rnd.nextInt(1, 513);
+        }
+        return kind < 90 ? rnd.nextInt(1024, 16 << 10) : rnd.nextInt(16 << 10, 320 << 10);
     }
 
     private static long logUniform(SplittableRandom rnd, int max) {

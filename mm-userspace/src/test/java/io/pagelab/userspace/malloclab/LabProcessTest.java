@@ -29,6 +29,17 @@ class LabProcessTest {
     }
 
     @Test
+    void libcDataHoldingMainArenaIsMappedFromTheStart() {
+        // Debian glibc 2.36, ASLR off: &main_arena = 0x7ffff7fa8c60 (struct malloc_state, 0x898 bytes)
+        p.writeLong(0x7ffff7fa8c60L, 1);
+        p.writeLong(0x7ffff7fa8c60L + 0x890, 2);
+        assertThat(p.readLong(0x7ffff7fa8c60L)).isEqualTo(1);
+        assertThatThrownBy(() -> p.mmap(0x7ffff7fa8000L, 4096, Prot.USER_RW,
+                ANON | AddressSpace.MAP_FIXED_NOREPLACE)).isInstanceOf(SyscallException.class)
+                .hasMessageContaining("EEXIST");
+    }
+
+    @Test
     void anUnmappedHoleIsReusedByTheNextMmapThatFits() {
         long a = p.mmap(0, 4096, Prot.USER_RW, ANON);
         p.mmap(0, 4096, Prot.USER_RW, ANON);

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * The ptmalloc model against real glibc 2.36: every bundled trace replayed on {@link Ptmalloc}
+ * The ptmalloc model against real glibc 2.36: every bundled trace replayed on {@link io.pagelab.userspace.malloc.Ptmalloc}
  * in an ASLR-off process stand-in must put every block where glibc put it, line for line. The
  * expected lines are fixtures captured by {@code src/test/c/capture.sh} (replay.c under
  * {@code setarch x86_64 -R env -i}, Debian glibc 2.36-9+deb12u14), so no compiler is needed here.
@@ -46,25 +46,36 @@ class PtmallocFidelityTest {
 
     @TestFactory
     Stream<DynamicTest> everyBlockLandsWhereGlibc236PutsIt() {
-        return RepTrace.bundled().keySet().stream().map(name -> DynamicTest.dynamicTest(name, () -> {
-            RepTrace trace = RepTrace.bundled(name);
-            List<String> expected = fixture(name).lines();
-            List<String> actual = MallocLab.offsets(trace, new PtmallocAllocator(), new NaiveAddressSpace());
-            int same = 0;
-            int first = -1;
-            for (int i = 0; i < Math.min(expected.size(), actual.size()); i++) {
-                if (expected.get(i).equals(actual.get(i))) {
-                    same++;
-                } else if (first < 0) {
-                    first = i;
-                }
+        return RepTrace.bundled().keySet().stream().map(name -> DynamicTest.dynamicTest(name,
+                () -> compare(name, new NaiveAddressSpace())));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> theSameHoldsInTheLabProcessTheCommandLineUses() {
+        // pagelab malloc-trace --offsets replays in a LabProcess (libc .data pre-mapped, its own
+        // page store): its lines must be glibc's too, or diffing against replay.c would mislead
+        return RepTrace.bundled().keySet().stream().map(name -> DynamicTest.dynamicTest(name,
+                () -> compare(name, new LabProcess())));
+    }
+
+    private static void compare(String name, io.pagelab.api.AddressSpace process) {
+        RepTrace trace = RepTrace.bundled(name);
+        List<String> expected = fixture(name).lines();
+        List<String> actual = MallocLab.offsets(trace, new PtmallocAllocator(), process);
+        int same = 0;
+        int first = -1;
+        for (int i = 0; i < Math.min(expected.size(), actual.size()); i++) {
+            if (expected.get(i).equals(actual.get(i))) {
+                same++;
+            } else if (first < 0) {
+                first = i;
             }
-            String where = first < 0 ? "" : String.format(
-                    "; first difference at trace line %d: glibc \"%s\", model \"%s\"",
-                    trace.ops().get(first).line(), expected.get(first), actual.get(first));
-            assertThat(actual).as("%s: %d of %d lines identical%s", name, same, expected.size(), where)
-                    .isEqualTo(expected);
-        }));
+        }
+        String where = first < 0 ? "" : String.format(
+                "; first difference at trace line %d: glibc \"%s\", model \"%s\"",
+                trace.ops().get(first).line(), expected.get(first), actual.get(first));
+        assertThat(actual).as("%s: %d of %d lines identical%s", name, same, expected.size(), where)
+                .isEqualTo(expected);
     }
 
     @Test
