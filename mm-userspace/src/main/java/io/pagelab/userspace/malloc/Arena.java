@@ -141,6 +141,10 @@ final class Arena {
         return m.ld(av + OFF_NEXT_FREE);
     }
 
+    void setNextFree(long a) {
+        m.st(av + OFF_NEXT_FREE, a);
+    }
+
     long attachedThreads() {
         return m.ld(av + OFF_ATTACHED);
     }

@@ -32,7 +32,7 @@ final class IntMalloc {
             return 0;
         }
         if (av == null) {
-            return ctx.sys.sysmalloc(nb, null);
+            return ctx.sys.sysmalloc(nb, null, tcache);
         }
         MallocPar mp = ctx.mp;
         int idx;
@@ -328,7 +328,7 @@ final class IntMalloc {
                 mallocConsolidate(av);
                 idx = inSmallbinRange(nb) ? smallbinIndex(nb) : largebinIndex(nb);
             } else {
-                long p = ctx.sys.sysmalloc(nb, av);
+                long p = ctx.sys.sysmalloc(nb, av, tcache);
                 return p == 0 ? 0 : allocPerturb(p, bytes);
             }
         }

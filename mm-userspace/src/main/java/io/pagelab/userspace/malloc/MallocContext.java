@@ -6,7 +6,9 @@ import io.pagelab.api.AddressSpace;
 import io.pagelab.api.Prot;
 import io.pagelab.api.error.SyscallException;
 import io.pagelab.api.error.InvalidArgumentException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.slf4j.Logger;
@@ -32,6 +34,8 @@ final class MallocContext {
     private long narenas = 1;
     private long narenasLimit;
     private Arena nextToUse;
+    /** free_list: arenas whose threads all exited, reused before new ones are made. */
+    private Arena freeList;
 
     final IntMalloc malloc;
     final IntFree free;
@@ -94,8 +98,8 @@ final class MallocContext {
     }
 
     /** The arenas as malloc_stats walks them: main_arena, then along -&gt;next. */
-    java.util.List<Arena> arenasInOrder() {
-        java.util.List<Arena> out = new java.util.ArrayList<>();
+    List<Arena> arenasInOrder() {
+        List<Arena> out = new ArrayList<>();
         Arena a = mainArena;
         do {
             out.add(a);
@@ -145,8 +149,12 @@ final class MallocContext {
         return a;
     }
 
-    /** arena_get2(size, avoid): a new arena while under the limit, else reused_arena. */
-    Arena arenaGet2(long size, Arena avoid) {
+    /** arena_get2(size, avoid): a free-listed arena, a new one while under the limit, else reused_arena. */
+    Arena arenaGet2(long size, Arena avoid, Arena replaced) {
+        Arena fromFreeList = getFreeList(replaced);
+        if (fromFreeList != null) {
+            return fromFreeList;
+        }
         if (narenasLimit == 0) {
             if (mp.arenaMax != 0) {
                 narenasLimit = mp.arenaMax;
@@ -162,15 +170,61 @@ final class MallocContext {
             }
             return a;
         }
-        return reusedArena(avoid);
+        return reusedArena(avoid, replaced);
+    }
+
+    /** get_free_list: take the first arena off the free list and attach it. */
+    private Arena getFreeList(Arena replaced) {
+        Arena result = freeList;
+        if (result != null) {
+            freeList = result.nextFree() == 0 ? null : arenaAt(result.nextFree());
+            result.setAttachedThreads(1);
+            detachArena(replaced);
+            LOG.debug("get_free_list: reusing arena {}", hex(result.av));
+        }
+        return result;
+    }
+
+    private static void detachArena(Arena a) {
+        if (a != null) {
+            a.setAttachedThreads(a.attachedThreads() - 1);
+        }
+    }
+
+    /** arena_thread_freeres, after the tcache is gone: detach; the last thread puts the arena on free_list. */
+    void threadFreeres(Arena a) {
+        if (a == null) {
+            return;
+        }
+        long left = a.attachedThreads() - 1;
+        a.setAttachedThreads(left);
+        if (left == 0) {
+            a.setNextFree(freeList == null ? 0 : freeList.av);
+            freeList = a;
+            LOG.debug("arena_thread_freeres: arena {} on the free list", hex(a.av));
+        }
     }
 
     /** reused_arena: round robin over the arena list from next_to_use (no lock is ever contended here). */
-    private Arena reusedArena(Arena avoid) {
+    private Arena reusedArena(Arena avoid, Arena replaced) {
         if (nextToUse == null) {
             nextToUse = mainArena;
         }
         Arena result = nextToUse;
+        detachArena(replaced);
+        // remove_from_free_list: the chosen arena may be on it
+        Arena prev = null;
+        for (Arena a = freeList; a != null; a = a.nextFree() == 0 ? null : arenaAt(a.nextFree())) {
+            if (a == result) {
+                if (prev == null) {
+                    freeList = a.nextFree() == 0 ? null : arenaAt(a.nextFree());
+                } else {
+                    prev.setNextFree(a.nextFree());
+                }
+                break;
+            }
+            prev = a;
+        }
         result.setAttachedThreads(result.attachedThreads() + 1);
         nextToUse = arenaAt(result.next());
         LOG.debug("reused_arena: {} (avoid {})", hex(result.av), avoid == null ? "none" : hex(avoid.av));
@@ -182,6 +236,6 @@ final class MallocContext {
         if (ar != mainArena) {
             return mainArena;
         }
-        return arenaGet2(bytes, ar);
+        return arenaGet2(bytes, ar, null);
     }
 }

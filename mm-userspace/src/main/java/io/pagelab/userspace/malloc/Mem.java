@@ -181,7 +181,10 @@ final class Mem {
     void memset(long dst, int c, long n) {
         long fill = (c & 0xffL) * 0x0101010101010101L;
         long i = 0;
-        for (; i + 8 <= n && ((dst + i) & 7) == 0; i += 8) {
+        for (; i < n && ((dst + i) & 7) != 0; i++) {
+            as.writeByte(dst + i, (byte) c);
+        }
+        for (; i + 8 <= n; i += 8) {
             as.writeLong(dst + i, fill);
         }
         for (; i < n; i++) {

@@ -8,6 +8,8 @@ import java.math.BigInteger;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One process's malloc: glibc 2.36's ptmalloc2 for x86-64 (malloc/malloc.c: __libc_malloc,
@@ -39,13 +41,21 @@ import java.util.Objects;
  * say, or the {@link io.pagelab.api.error.SegmentationFault} the process would get.
  *
  * <p>Differs from glibc on purpose: there is no libc image in the simulated process, so the
- * constructor maps two read-write pages at 0x7ffff7fa8000 to hold main_arena where Debian's glibc
- * 2.36 has it ({@code 0x7ffff7fa8c60}); the tcache key comes from a seed instead of getrandom(); no locks (one simulated
- * thread runs at a time, so no arena is ever contended and reused_arena takes the next in
- * line); no hooks, mcheck, memory tagging, huge pages, or tcache teardown at thread exit;
- * malloc_stats returns its text instead of printing it to stderr; __get_nprocs is 2.
+ * constructor maps two read-write pages at 0x7ffff7fa8000 to hold main_arena where Debian's
+ * glibc 2.36 has it ({@code 0x7ffff7fa8c60}) (mp_, global_max_fast and perturb_byte are Java
+ * fields); the tcache key comes from a seed instead of
+ * getrandom(); no locks (one simulated thread runs at a time, so no arena is ever contended and
+ * reused_arena takes the next in line); no hooks, mcheck, memory tagging, huge pages or
+ * GLIBC_TUNABLES (mallopt is the only knob); a thread exits only when {@link #threadExit()} is
+ * called; malloc_stats returns its text instead of printing it to stderr; __get_nprocs is 2; creating a
+ * thread allocates nothing (real pthread_create callocs the new thread's DTV, a 0x120 chunk, in the
+ * creating thread's arena unless a cached stack is reused).
+ *
+ * <p>Logging: DEBUG on {@code io.pagelab.userspace.malloc} narrates sysmalloc (brk growth, mmap),
+ * systrim and heap_trim, malloc_consolidate, new arenas and heaps, and each integrity failure.
  */
 public final class Ptmalloc {
+    private static final Logger LOG = LoggerFactory.getLogger(Ptmalloc.class);
     /** mallopt parameters (malloc/malloc.h). */
     public static final int M_MXFAST = 1;
     public static final int M_NLBLKS = 2;
@@ -66,10 +76,13 @@ public final class Ptmalloc {
     private final Mem m;
     private final int tid;
     private final Map<Integer, Ptmalloc> threads;
+    private final MallocInfo info;
     /** This thread's tcache (the TLS variable {@code tcache}); null until the first malloc/free. */
     private Tcache tcache;
     /** This thread's arena (the TLS variable {@code thread_arena}). */
     private Arena threadArena;
+    /** tcache_shutting_down: the thread has exited. */
+    private boolean exited;
 
     /** A fresh process's malloc with glibc 2.36 x86-64 defaults and tcache key seed 0. */
     public Ptmalloc(AddressSpace process) {
@@ -82,6 +95,7 @@ public final class Ptmalloc {
         this.m = ctx.mem;
         this.tid = MAIN_TID;
         this.threads = new HashMap<>();
+        this.info = new MallocInfo(ctx);
         this.threadArena = ctx.mainArena; // ptmalloc_init: thread_arena = &main_arena
         threads.put(tid, this);
     }
@@ -91,6 +105,7 @@ public final class Ptmalloc {
         this.m = main.m;
         this.tid = tid;
         this.threads = main.threads;
+        this.info = main.info;
     }
 
     /**
@@ -108,6 +123,38 @@ public final class Ptmalloc {
         return t;
     }
 
+    /**
+     * The thread exits (glibc 2.36 __malloc_arena_thread_freeres): tcache_thread_shutdown frees every
+     * tcache entry and the tcache itself back to their arenas, then the thread detaches from its
+     * arena, which goes on the free list for the next new thread once no thread uses it. The view
+     * must not allocate afterwards. The main thread cannot exit (that ends the process).
+     */
+    public void threadExit() {
+        InvalidArgumentException.check(tid != MAIN_TID,
+                "thread %s is the main thread: it cannot exit, the process would", tid);
+        InvalidArgumentException.check(!exited, "thread %s has already exited", tid);
+        exited = true;
+        Tcache tc = tcache;
+        tcache = null;
+        if (tc != null) {
+            for (int i = 0; i < TCACHE_MAX_BINS; i++) {
+                long e;
+                while ((e = tc.entry(i)) != 0) {
+                    if (!alignedOk(e)) {
+                        throw MallocError.printerr("tcache_thread_shutdown(): unaligned tcache chunk detected", e);
+                    }
+                    m.st(tc.tc + 128 + 8L * i, m.revealAt(e));
+                    libcFree(e);
+                }
+            }
+            libcFree(tc.tc);
+        }
+        Arena a = threadArena;
+        threadArena = null;
+        ctx.threadFreeres(a);
+        threads.remove(tid);
+    }
+
     /** This view's thread id. */
     public int tid() {
         return tid;
@@ -117,13 +164,13 @@ public final class Ptmalloc {
 
     private Arena arenaGet(long size) {
         if (threadArena == null) {
-            threadArena = ctx.arenaGet2(size, null);
+            threadArena = ctx.arenaGet2(size, null, null);
         }
         return threadArena;
     }
 
     private void maybeInitTcache() {
-        if (tcache != null) {
+        if (tcache != null || exited) {
             return;
         }
         Arena ar = arenaGet(Tcache.SIZEOF);
@@ -142,6 +189,7 @@ public final class Ptmalloc {
 
     /** malloc(3): a 16-byte aligned pointer to at least {@code bytes} bytes, or 0 (ENOMEM). */
     public long malloc(long bytes) {
+        checkAlive();
         long tbytes = checkedRequest2size(bytes);
         if (tbytes < 0) {
             return 0;
@@ -164,11 +212,21 @@ public final class Ptmalloc {
         return victim;
     }
 
+    private void checkAlive() {
+        InvalidArgumentException.check(!exited, "thread %s has exited; it cannot call malloc", tid);
+    }
+
     /** free(3): 0 is ignored; anything else must come from this process's malloc. */
     public void free(long mem) {
         if (mem == 0) {
             return;
         }
+        checkAlive();
+        libcFree(mem);
+    }
+
+    /** __libc_free after the NULL check. */
+    private void libcFree(long mem) {
         long p = mem2chunk(mem);
         if (m.isMmapped(p)) {
             MallocPar mp = ctx.mp;
@@ -177,7 +235,7 @@ public final class Ptmalloc {
                     && Long.compareUnsigned(sz, MallocPar.DEFAULT_MMAP_THRESHOLD_MAX) <= 0) {
                 mp.mmapThreshold = m.chunksize(p);
                 mp.trimThreshold = 2 * mp.mmapThreshold;
-                org.slf4j.LoggerFactory.getLogger(Ptmalloc.class).debug(
+                LOG.debug(
                         "free: dynamic mmap_threshold now {}, trim_threshold {}", hex(mp.mmapThreshold),
                         hex(mp.trimThreshold));
             }
@@ -190,6 +248,7 @@ public final class Ptmalloc {
 
     /** calloc(3): {@code n * size} zeroed bytes; 0 on overflow (ENOMEM) or failure. */
     public long calloc(long n, long size) {
+        checkAlive();
         // __builtin_mul_overflow(n, elem_size, &bytes) with a ptrdiff_t result: size_t operands
         BigInteger product = new BigInteger(Long.toUnsignedString(n))
                 .multiply(new BigInteger(Long.toUnsignedString(size)));
@@ -241,6 +300,7 @@ public final class Ptmalloc {
 
     /** realloc(3): glibc 2.36 semantics (realloc(p, 0) frees and returns 0; realloc(0, n) mallocs). */
     public long realloc(long oldmem, long bytes) {
+        checkAlive();
         if (bytes == 0 && oldmem != 0) {
             free(oldmem);
             return 0;
@@ -291,6 +351,7 @@ public final class Ptmalloc {
 
     /** memalign(3) (_mid_memalign): alignment rounded up to a power of two, at least MINSIZE. */
     public long memalign(long alignment, long bytes) {
+        checkAlive();
         if (Long.compareUnsigned(alignment, MALLOC_ALIGNMENT) <= 0) {
             return malloc(bytes);
         }
@@ -474,101 +535,18 @@ public final class Ptmalloc {
     public boolean mallocTrim(long pad) {
         boolean result = false;
         for (Arena av : ctx.arenasInOrder()) {
-            result |= mtrim(av, pad);
+            result |= info.mtrim(av, pad);
         }
         return result;
     }
 
-    private boolean mtrim(Arena av, long pad) {
-        ctx.malloc.mallocConsolidate(av);
-        long psm1 = PAGE_SIZE - 1;
-        int psindex = binIndex(PAGE_SIZE);
-        boolean result = false;
-        for (int i = 1; i < NBINS; i++) {
-            if (i == 1 || i >= psindex) {
-                long bin = av.binAt(i);
-                for (long p = av.last(bin); p != bin; p = m.bk(p)) {
-                    long size = m.chunksize(p);
-                    if (Long.compareUnsigned(size, psm1 + SIZEOF_MALLOC_CHUNK) > 0) {
-                        long paligned = (p + SIZEOF_MALLOC_CHUNK + psm1) & ~psm1;
-                        size -= paligned - p;
-                        if (Long.compareUnsigned(size, psm1) > 0) {
-                            m.process().madvise(paligned, size & ~psm1, AddressSpace.MADV_DONTNEED);
-                            result = true;
-                        }
-                    }
-                }
-            }
-        }
-        return result | (av.isMain && ctx.sys.systrim(pad, av));
-    }
-
     /** mallinfo2(3): the statistics of all arenas together. */
     public Mallinfo2 mallinfo2() {
-        long[] acc = new long[10];
-        for (Arena av : ctx.arenasInOrder()) {
-            intMallinfo(av, acc);
-        }
-        return new Mallinfo2(acc[0], acc[1], acc[2], acc[3], acc[4], acc[5], acc[6], acc[7], acc[8], acc[9]);
-    }
-
-    /** int_mallinfo: adds one arena to acc (fields in Mallinfo2 order). */
-    private void intMallinfo(Arena av, long[] acc) {
-        long avail = m.chunksize(av.top());
-        long nblocks = 1;
-        long nfastblocks = 0;
-        long fastavail = 0;
-        for (int i = 0; i < NFASTBINS; i++) {
-            for (long p = m.ld(av.fastbin(i)); p != 0; p = m.revealAt(p + OFF_FD)) {
-                if (misalignedChunk(p)) {
-                    throw MallocError.printerr("int_mallinfo(): unaligned fastbin chunk detected", p);
-                }
-                nfastblocks++;
-                fastavail += m.chunksize(p);
-            }
-        }
-        avail += fastavail;
-        for (int i = 1; i < NBINS; i++) {
-            long b = av.binAt(i);
-            for (long p = av.last(b); p != b; p = m.bk(p)) {
-                nblocks++;
-                avail += m.chunksize(p);
-            }
-        }
-        acc[2] += nfastblocks;
-        acc[1] += nblocks;
-        acc[8] += avail;
-        acc[7] += av.systemMem() - avail;
-        acc[0] += av.systemMem();
-        acc[6] += fastavail;
-        if (av.isMain) {
-            acc[3] = ctx.mp.nMmaps;
-            acc[4] = ctx.mp.mmappedMem;
-            acc[5] = 0;
-            acc[9] = m.chunksize(av.top());
-        }
+        return info.mallinfo2();
     }
 
     /** The exact text malloc_stats(3) writes to stderr. */
     public String mallocStats() {
-        StringBuilder sb = new StringBuilder();
-        int inUseB = (int) ctx.mp.mmappedMem;
-        int systemB = inUseB;
-        int i = 0;
-        for (Arena av : ctx.arenasInOrder()) {
-            long[] acc = new long[10];
-            intMallinfo(av, acc);
-            sb.append(String.format("Arena %d:%n", i++));
-            sb.append(String.format("system bytes     = %10d%n", Integer.toUnsignedLong((int) acc[0])));
-            sb.append(String.format("in use bytes     = %10d%n", Integer.toUnsignedLong((int) acc[7])));
-            systemB += (int) acc[0];
-            inUseB += (int) acc[7];
-        }
-        sb.append("Total (incl. mmap):\n");
-        sb.append(String.format("system bytes     = %10d%n", Integer.toUnsignedLong(systemB)));
-        sb.append(String.format("in use bytes     = %10d%n", Integer.toUnsignedLong(inUseB)));
-        sb.append(String.format("max mmap regions = %10d%n", Integer.toUnsignedLong((int) ctx.mp.maxNMmaps)));
-        sb.append(String.format("max mmap bytes   = %10s%n", Long.toUnsignedString(ctx.mp.maxMmappedMem)));
-        return sb.toString().replace(System.lineSeparator(), "\n");
+        return info.mallocStats();
     }
 }

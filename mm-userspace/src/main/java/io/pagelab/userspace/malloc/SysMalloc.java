@@ -29,8 +29,6 @@ final class SysMalloc {
     private final MallocContext ctx;
     private final Mem m;
     private final AddressSpace as;
-    /** glibc's __curbrk; 0 until the first sbrk reads it with brk(0). */
-    private long curbrk;
 
     SysMalloc(MallocContext ctx) {
         this.ctx = ctx;
@@ -38,11 +36,13 @@ final class SysMalloc {
         this.as = ctx.mem.process();
     }
 
-    /** sbrk(increment) (misc/sbrk.c): the old break, or -1 when brk refused. */
+    /**
+     * sbrk(increment) (misc/sbrk.c): the old break, or -1 when brk refused. glibc's __curbrk is
+     * whatever the last brk() of the process returned; here it is read with brk(0) each time, so a
+     * brk() by user code is seen as glibc would see it.
+     */
     long sbrk(long increment) {
-        if (curbrk == 0) {
-            curbrk = as.brk(0);
-        }
+        long curbrk = as.brk(0);
         if (increment == 0) {
             return curbrk;
         }
@@ -52,7 +52,6 @@ final class SysMalloc {
             return -1;
         }
         long got = as.brk(oldbrk + increment);
-        curbrk = got;
         if (got != oldbrk + increment) {
             return -1;
         }
@@ -97,8 +96,11 @@ final class SysMalloc {
         return chunk2mem(mm);
     }
 
-    /** sysmalloc(nb, av): grow the arena (or mmap) and carve nb from the new top; user pointer or 0. */
-    long sysmalloc(long nb, Arena av) {
+    /**
+     * sysmalloc(nb, av): grow the arena (or mmap) and carve nb from the new top; user pointer or 0.
+     * {@code tcache} is the calling thread's: a leftover old top freed here may land in it.
+     */
+    long sysmalloc(long nb, Arena av, Tcache tcache) {
         MallocPar mp = ctx.mp;
         boolean triedMmap = false;
         if (av == null || (Long.compareUnsigned(nb, mp.mmapThreshold) >= 0 && mp.nMmaps < mp.nMmapsMax)) {
@@ -140,7 +142,7 @@ final class SysMalloc {
                     m.setHead(oldTop + oldSize, CHUNK_HDR_SZ | PREV_INUSE);
                     m.setFoot(oldTop + oldSize, CHUNK_HDR_SZ);
                     m.setHead(oldTop, oldSize | PREV_INUSE | NON_MAIN_ARENA);
-                    ctx.free.intFree(av, oldTop, true, null);
+                    ctx.free.intFree(av, oldTop, true, tcache);
                 } else {
                     m.setHead(oldTop, (oldSize + CHUNK_HDR_SZ) | PREV_INUSE);
                     m.setFoot(oldTop, oldSize + CHUNK_HDR_SZ);
@@ -224,7 +226,7 @@ final class SysMalloc {
                             m.setHead(oldTop + oldSize, CHUNK_HDR_SZ | PREV_INUSE);
                             m.setHead(oldTop + oldSize + CHUNK_HDR_SZ, CHUNK_HDR_SZ | PREV_INUSE);
                             if (Long.compareUnsigned(oldSize, MINSIZE) >= 0) {
-                                ctx.free.intFree(av, oldTop, true, null);
+                                ctx.free.intFree(av, oldTop, true, tcache);
                             }
                         }
                     }
