@@ -42,11 +42,11 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "malloc-trace", mixinStandardHelpOptions = true, versionProvider = Pagelab.Version.class,
         sortOptions = false,
         description = {
-            "Replay malloc-lab traces (.rep) on an allocator and print utilization and throughput per"
-                + " trace, or with --offsets where each block lands (the format of mm-userspace/src/test/c/replay.c,"
-                + " so the output can be diffed against real glibc).",
-            "在分配器上重放 malloc-lab 轨迹（.rep），打印每条轨迹的利用率与吞吐量；"
-                + "加 --offsets 则打印每个块的位置（与真实 glibc 的输出格式相同，可直接 diff）。"},
+            "Replay malloc-lab traces (.rep) on an allocator: utilization and throughput per trace.",
+            "在分配器上重放 malloc-lab 轨迹（.rep），打印每条轨迹的利用率与吞吐量。",
+            "With --offsets: where each block lands, in the format of mm-userspace/src/test/c/replay.c,"
+                + " so the output can be diffed against real glibc.",
+            "加 --offsets：打印每个块的位置，格式与 replay.c 相同，可与真实 glibc 的输出直接 diff。"},
         footer = {"", "TRACE: a file, - for standard input, or a bundled trace name. Bundled traces: see --list."})
 final class MallocTraceCommand implements Callable<Integer> {
 

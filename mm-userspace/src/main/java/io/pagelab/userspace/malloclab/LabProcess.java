@@ -6,6 +6,7 @@ import io.pagelab.api.Prot;
 import io.pagelab.api.error.Errno;
 import io.pagelab.api.error.SegmentationFault;
 import io.pagelab.api.error.SyscallException;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -103,8 +104,8 @@ public final class LabProcess implements AddressSpace {
     }
 
     private void invalidate() {
-        java.util.Arrays.fill(cachedPfn, -1L);
-        java.util.Arrays.fill(cachedPage, null);
+        Arrays.fill(cachedPfn, -1L);
+        Arrays.fill(cachedPage, null);
     }
 
     private boolean isFree(long start, long end) {
@@ -277,7 +278,8 @@ public final class LabProcess implements AddressSpace {
         heapLimit = Math.min(newTop - startBrk, (long) MAX_HEAP_PAGES << PAGE_SHIFT);
         int need = (int) (heapLimit >>> PAGE_SHIFT);
         if (need > heapPages.length) {
-            heapPages = java.util.Arrays.copyOf(heapPages, Math.max(need, Math.min(MAX_HEAP_PAGES, 2 * heapPages.length)));
+            heapPages = Arrays.copyOf(heapPages,
+                    Math.max(need, Math.min(MAX_HEAP_PAGES, 2 * heapPages.length)));
         }
         return brk;
     }

@@ -3,6 +3,7 @@ package io.pagelab.userspace.malloclab;
 import io.pagelab.api.AddressSpace;
 import io.pagelab.api.PageTable;
 import io.pagelab.api.Prot;
+import java.util.ArrayList;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -107,10 +108,8 @@ public final class MeteredProcess implements AddressSpace {
     /** Removes [start, end) from the recorded mappings, keeping the parts outside it. */
     private void forget(long start, long end) {
         Long from = mappings.floorKey(start);
-        for (Map.Entry<Long, Long> e : mappings.subMap(from == null ? start : from, end).entrySet()
-                .toArray(new Map.Entry[0])) {
-            long s = e.getKey();
-            long t = s + e.getValue();
+        for (long s : new ArrayList<>(mappings.subMap(from == null ? start : from, end).keySet())) {
+            long t = s + mappings.get(s);
             if (t <= start) {
                 continue;
             }

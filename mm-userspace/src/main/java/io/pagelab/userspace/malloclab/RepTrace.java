@@ -3,6 +3,7 @@ package io.pagelab.userspace.malloclab;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
@@ -81,7 +82,7 @@ public record RepTrace(String name, long suggestedHeapSize, int numIds, int weig
         if (in == null) {
             throw new IllegalArgumentException("no bundled trace '" + name + "'; bundled: " + bundled().keySet());
         }
-        try (Reader r = new java.io.InputStreamReader(in, StandardCharsets.US_ASCII)) {
+        try (Reader r = new InputStreamReader(in, StandardCharsets.US_ASCII)) {
             return parse(file, r);
         } catch (IOException e) {
             throw new UncheckedIOException("reading bundled trace " + file, e);
@@ -95,7 +96,7 @@ public record RepTrace(String name, long suggestedHeapSize, int numIds, int weig
         if (in == null) {
             throw new IllegalStateException("the bundled trace index " + BUNDLED_DIR + "index.txt is missing");
         }
-        try (BufferedReader r = new BufferedReader(new java.io.InputStreamReader(in, StandardCharsets.UTF_8))) {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             for (String line = r.readLine(); line != null; line = r.readLine()) {
                 if (line.isBlank() || line.startsWith("#")) {
                     continue;
