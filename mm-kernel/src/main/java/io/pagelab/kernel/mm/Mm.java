@@ -136,6 +136,11 @@ public final class Mm implements AddressSpace {
         return endCode;
     }
 
+    /** The kernel this process runs on (to create files it may map). */
+    public Kernel kernel() {
+        return kernel;
+    }
+
     /** The MMU this process runs on (its TLB and walk counters). */
     public Mmu mmu() {
         return mmu;

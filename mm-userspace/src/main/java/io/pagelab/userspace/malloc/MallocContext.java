@@ -66,9 +66,29 @@ final class MallocContext {
      * If something is mapped there already, it is taken to be libc's .data (a process model with a
      * loader) and used as is.
      */
+    /** p_offset of the page of libc.so.6's .data that holds main_arena (Debian 12, glibc 2.36). */
+    static final long LIBC_DATA_OFFSET = 0x1d3000;
+
     private static void mapLibcData(AddressSpace as) {
         long start = Mem.MAIN_ARENA & -PAGE_SIZE;
         long end = alignUp(Mem.MAIN_ARENA + Arena.SIZEOF_MALLOC_STATE, PAGE_SIZE);
+        if (as instanceof io.pagelab.kernel.mm.Mm) {
+            // on the kernel's process model: a private mapping of libc.so.6's .data, as in a real
+            // process (Debian 12's libc, ASLR off: rw-p 001d3000 fe:00 339380), so an anonymous
+            // mapping placed next to it never merges with it
+            io.pagelab.kernel.mm.Mm mm = (io.pagelab.kernel.mm.Mm) as;
+            io.pagelab.kernel.mm.MappedFile libc = mm.kernel().createFile(new io.pagelab.kernel.mm.MappedFile(
+                    "/usr/lib/x86_64-linux-gnu/libc.so.6", 0xfe, 0, 339380), LIBC_DATA_OFFSET + (end - start), null);
+            try {
+                mm.mmapFile(start, end - start, Prot.USER_RW, AddressSpace.MAP_PRIVATE
+                        | AddressSpace.MAP_FIXED_NOREPLACE, libc, LIBC_DATA_OFFSET);
+                LOG.debug("main_arena: libc.so.6 .data mapped at [{}, {})", hex(start), hex(end));
+            } catch (SyscallException e) {
+                LOG.debug("main_arena: [{}, {}) already mapped ({}), used as libc's .data", hex(start), hex(end),
+                        e.getMessage());
+            }
+            return;
+        }
         try {
             as.mmap(start, end - start, Prot.USER_RW, AddressSpace.MAP_PRIVATE | AddressSpace.MAP_ANONYMOUS
                     | AddressSpace.MAP_FIXED_NOREPLACE);
