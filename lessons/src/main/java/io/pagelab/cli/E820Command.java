@@ -6,10 +6,6 @@ import io.pagelab.kernel.boot.BootConfig;
 import io.pagelab.kernel.boot.BootMemory;
 import io.pagelab.kernel.boot.BootMemoryResult;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -52,28 +48,17 @@ final class E820Command implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Terminal terminal = parent.terminal();
-        String text;
-        if (source == null || source.equals("-")) {
-            if (source == null && Terminal.stdinIsTerminal()) {
-                terminal.err().println("pagelab e820: give a FILE, or pipe BIOS-e820 lines in:"
-                        + " sudo dmesg | pagelab e820 -");
-                return Pagelab.EXIT_USAGE;
-            }
-            text = new String(terminal.in().readAllBytes(), StandardCharsets.UTF_8);
-        } else {
-            try {
-                text = Files.readString(Path.of(source), StandardCharsets.UTF_8);
-            } catch (NoSuchFileException e) {
-                terminal.err().println("pagelab e820: no such file: " + source);
-                return Pagelab.EXIT_BAD_INPUT;
-            }
+        InputText input = InputText.read(terminal, source, "e820",
+                "give a FILE, or pipe BIOS-e820 lines in: sudo dmesg | pagelab e820 -");
+        if (!input.ok()) {
+            return input.exitCode();
         }
+        String text = input.text();
         FirmwareMemoryMap firmware;
         try {
             firmware = FirmwareMemoryMap.parse(text);
         } catch (E820FormatException e) {
-            String where = source == null || source.equals("-") ? "<stdin>" : source;
-            terminal.err().println("pagelab e820: " + where + ": " + e.getMessage());
+            terminal.err().println("pagelab e820: " + input.where() + ": " + e.getMessage());
             return Pagelab.EXIT_BAD_INPUT;
         }
         return print(terminal, firmware);

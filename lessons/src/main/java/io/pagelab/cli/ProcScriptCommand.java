@@ -7,10 +7,6 @@ import io.pagelab.kernel.mm.ProgramImage;
 import io.pagelab.kernel.mm.Task;
 import io.pagelab.kernel.procfs.ProcPid;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -54,21 +50,11 @@ final class ProcScriptCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Terminal terminal = parent.terminal();
-        String text;
-        if (source == null || source.equals("-")) {
-            if (source == null && Terminal.stdinIsTerminal()) {
-                terminal.err().println("pagelab proc-script: give a FILE, or pipe a script in (see --help)");
-                return Pagelab.EXIT_USAGE;
-            }
-            text = new String(terminal.in().readAllBytes(), StandardCharsets.UTF_8);
-        } else {
-            try {
-                text = Files.readString(Path.of(source), StandardCharsets.UTF_8);
-            } catch (NoSuchFileException e) {
-                terminal.err().println("pagelab proc-script: no such file: " + source);
-                return Pagelab.EXIT_BAD_INPUT;
-            }
+        InputText input = InputText.read(terminal, source, "proc-script", "give a FILE, or pipe a script in (see --help)");
+        if (!input.ok()) {
+            return input.exitCode();
         }
+        String text = input.text();
         KernelConfig cfg;
         try {
             cfg = KernelConfig.defaults().withSeed(seed).withRam(ramMib << 20);
@@ -84,8 +70,7 @@ final class ProcScriptCommand implements Callable<Integer> {
         try {
             terminal.out().print(ProcPid.script(kernel, task).run(text));
         } catch (InvalidArgumentException e) {
-            String where = source == null || source.equals("-") ? "<stdin>" : source;
-            terminal.err().println("pagelab proc-script: " + where + ": " + e.getMessage());
+            terminal.err().println("pagelab proc-script: " + input.where() + ": " + e.getMessage());
             return Pagelab.EXIT_BAD_INPUT;
         }
         terminal.out().flush();

@@ -10,7 +10,6 @@ import io.pagelab.userspace.malloclab.HeapWalker;
 import io.pagelab.userspace.malloclab.LabProcess;
 import io.pagelab.userspace.malloclab.MallocLab;
 import io.pagelab.userspace.malloclab.RepTrace;
-import io.pagelab.userspace.malloclab.TraceOp;
 import io.pagelab.userspace.malloclab.TraceResult;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -195,21 +194,7 @@ public final class AllocatorsLesson implements Lesson {
         LoadCounter process = new LoadCounter(new LabProcess());
         HeapAllocator a = HeapAllocators.byName(name);
         a.init(process);
-        long[] blocks = new long[trace.numIds()];
-        for (TraceOp op : trace.ops()) {
-            switch (op.kind()) {
-                case ALLOC:
-                    blocks[op.id()] = a.malloc(op.size());
-                    break;
-                case REALLOC:
-                    blocks[op.id()] = a.realloc(blocks[op.id()], op.size());
-                    break;
-                default:
-                    a.free(blocks[op.id()]);
-                    blocks[op.id()] = 0;
-                    break;
-            }
-        }
+        MallocLab.apply(trace, a, new long[trace.numIds()]);
         return (double) process.loads() / trace.size();
     }
 

@@ -74,6 +74,20 @@ public final class MallocLab {
 
     /** One pass without checks; frees what the trace leaves live so the next pass starts clean. */
     private static void replay(RepTrace trace, HeapAllocator a, long[] blocks) {
+        apply(trace, a, blocks);
+        for (int i = 0; i < blocks.length; i++) {
+            if (blocks[i] != 0) {
+                a.free(blocks[i]);
+                blocks[i] = 0;
+            }
+        }
+    }
+
+    /**
+     * The trace's operations, in order, on an initialised allocator, without checks;
+     * {@code blocks[id]} holds each id's live block afterwards (0 when freed).
+     */
+    public static void apply(RepTrace trace, HeapAllocator a, long[] blocks) {
         for (TraceOp op : trace.ops()) {
             switch (op.kind()) {
                 case ALLOC:
@@ -86,12 +100,6 @@ public final class MallocLab {
                     a.free(blocks[op.id()]);
                     blocks[op.id()] = 0;
                     break;
-            }
-        }
-        for (int i = 0; i < blocks.length; i++) {
-            if (blocks[i] != 0) {
-                a.free(blocks[i]);
-                blocks[i] = 0;
             }
         }
     }
