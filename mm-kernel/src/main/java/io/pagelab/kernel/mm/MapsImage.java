@@ -66,7 +66,9 @@ final class MapsImage {
                         | ((flags & (Vma.VM_WRITE | Vma.VM_SHARED)) == Vma.VM_WRITE ? Vma.VM_ACCOUNT : 0), name);
             }
             mm.vmas.insert(v);
-            mm.totalVm += v.pages();
+            // vm_stat_account() for every VMA, as mmap_region/setup_arg_pages did in the real process:
+            // total_vm and the exec/stack/data split that VmExe/VmLib, VmStk and VmData print
+            mm.vmStatAccount(v.flags(), v.pages());
         }
         return kernel.newTask(comm, mm, 0);
     }

@@ -379,8 +379,11 @@ public final class Mm implements AddressSpace {
                 : Vma.fileBacked(addr, addr + len, vmFlags, offset >>> 12, file.identity);
         addVma(v);
         LOG.debug("mmap {}-{} flags {}", hex(addr), hex(addr + len), hex(vmFlags));
-        if ((flags & MAP_POPULATE) != 0) {
-            // populate_vma_page_range: write faults for private writable mappings (break COW now)
+        if ((flags & MAP_POPULATE) != 0 && (vmFlags & PROT_MASK) != 0) {
+            // populate_vma_page_range: write faults for private writable mappings (break COW now);
+            // FOLL_FORCE only when vma_is_accessible(), so a PROT_NONE mapping makes GUP fail with
+            // EFAULT (check_vma_flags), which mm_populate() ignores: nothing is faulted in and
+            // mmap still succeeds (captured in scenarios/fixed-span)
             boolean write = (vmFlags & (Vma.VM_WRITE | Vma.VM_SHARED)) == Vma.VM_WRITE;
             for (long a = addr; a < addr + len; a += PAGE) {
                 translateUser(a, write ? Access.WRITE : Access.READ);
@@ -399,10 +402,12 @@ public final class Mm implements AddressSpace {
             return hint;
         }
         if (hint != 0) {
-            long a = MmLayout.pageAlign(hint);
-            if (Long.compareUnsigned(a, MmLayout.TASK_SIZE - len) <= 0
-                    && Long.compareUnsigned(a, Math.max(PAGE, MmLayout.MMAP_MIN_ADDR)) >= 0 && gapFree(a, a + len)) {
-                return a;
+            // arch_get_unmapped_area_topdown (arch/x86/kernel/sys_x86_64.c): "addr &= PAGE_MASK",
+            // the hint is rounded DOWN (the generic version rounds up); mmap_min_addr is not
+            // checked here but by security_mmap_addr() in __get_unmapped_area, see checkMinAddr
+            long a = hint & -PAGE;
+            if (Long.compareUnsigned(a, MmLayout.TASK_SIZE - len) <= 0 && gapFree(a, a + len)) {
+                return checkMinAddr(a);
             }
         }
         if (anonPrivate && hint == 0 && (len & (PMD_SIZE - 1)) == 0 && kernel.config().thpAligned()) {
@@ -415,7 +420,7 @@ public final class Mm implements AddressSpace {
         }
         long ret = topDown(len);
         if (ret != -1) {
-            return ret;
+            return checkMinAddr(ret);
         }
         ret = bottomUp(len);
         if (ret != -1) {
@@ -423,6 +428,18 @@ public final class Mm implements AddressSpace {
         }
         throw new SyscallException("mmap", Errno.ENOMEM, String.format(
                 "no free range of %#x bytes in the address space below %#x", len, MmLayout.TASK_SIZE));
+    }
+
+    /**
+     * security_mmap_addr() → cap_mmap_addr() (security/commoncap.c) at the end of
+     * __get_unmapped_area: an address below vm.mmap_min_addr needs CAP_SYS_RAWIO, which the
+     * simulated (unprivileged) process does not have.
+     */
+    private static long checkMinAddr(long addr) {
+        SyscallException.check(Long.compareUnsigned(addr, MmLayout.MMAP_MIN_ADDR) >= 0, "mmap", Errno.EPERM,
+                "address %#x is below vm.mmap_min_addr (%#x) and the process lacks CAP_SYS_RAWIO", addr,
+                MmLayout.MMAP_MIN_ADDR);
+        return addr;
     }
 
     /** vm_start_gap(): a stack's start minus the guard gap. */
@@ -442,9 +459,12 @@ public final class Mm implements AddressSpace {
                 && Long.compareUnsigned(next.get().start(), start) >= 0;
     }
 
-    /** vm_unmapped_area() top-down between max(PAGE_SIZE, mmap_min_addr) and mmap_base; -1 if none. */
+    /**
+     * vm_unmapped_area() top-down between PAGE_SIZE (x86's info.low_limit) and mmap_base; -1 if
+     * none. A result below mmap_min_addr is then refused by {@link #checkMinAddr}, as in Linux.
+     */
     private long topDown(long len) {
-        long low = Math.max(PAGE, MmLayout.MMAP_MIN_ADDR);
+        long low = PAGE;
         long high = mmapBase;
         List<Vma> list = vmas.list();
         long gapEnd = high;
@@ -653,7 +673,16 @@ public final class Mm implements AddressSpace {
             return brk;
         }
         if (Long.compareUnsigned(newBrk, brk) <= 0) {
-            unmapRange(newTop, oldTop - newTop); // shrinking: always allowed
+            // SYSCALL_DEFINE1(brk): "brkvma = vma_find(&vmi, oldbrk); if (!brkvma || brkvma->vm_start
+            // >= oldbrk) goto out;" -- when nothing is mapped in [newbrk, oldbrk) (the heap was
+            // munmapped behind brk's back) the call is refused and returns the old break
+            // (captured in scenarios/brk-collide)
+            Optional<Vma> brkVma = vmas.findVma(newTop);
+            if (brkVma.isEmpty() || Long.compareUnsigned(brkVma.get().start(), oldTop) >= 0) {
+                LOG.debug("brk shrink to {} refused: nothing mapped in {}-{}", hex(newBrk), hex(newTop), hex(oldTop));
+                return brk;
+            }
+            unmapRange(newTop, oldTop - newTop);
             brk = newBrk;
             LOG.debug("brk shrinks to {}", hex(brk));
             return brk;
@@ -688,6 +717,17 @@ public final class Mm implements AddressSpace {
 
     // ---------------------------------------------------------------- mremap
 
+    /**
+     * mremap(2) without MREMAP_FIXED, in the order of Linux 6.16+ mm/mremap.c (do_mremap,
+     * check_mremap_params, check_prep_vma, remap_is_valid, mremap_at): only {@code oldAddr} must be
+     * mapped (vma_lookup); a shrink then unmaps {@code [addr + new, addr + old)} whatever VMAs and
+     * holes it covers (shrink_vma → do_vmi_munmap), the same size returns {@code addr}, and only a
+     * growth requires the old range inside one VMA (EFAULT otherwise). In place needs the range to
+     * end at the VMA's end and {@code [vm_end, vm_end + delta)} to intersect no VMA
+     * (vma_expandable: the stack guard gap is NOT checked); otherwise MREMAP_MAYMOVE moves it to
+     * get_unmapped_area(file, 0, new_len) (2 MiB aligned for anonymous private multiples of
+     * 2 MiB, as for mmap). Captured in scenarios/mremap-edges and stack-guard.
+     */
     @Override
     public long mremap(long oldAddr, long oldLength, long newLength, int flags) {
         SyscallException.check((flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED)) == 0, "mremap", Errno.EINVAL,
@@ -698,37 +738,59 @@ public final class Mm implements AddressSpace {
                 "old address %#x is not page aligned", oldAddr);
         long oldLen = MmLayout.pageAlign(oldLength);
         long newLen = MmLayout.pageAlign(newLength);
-        SyscallException.check(newLength > 0 && newLen > 0, "mremap", Errno.EINVAL, "new length %d must be > 0",
+        SyscallException.check(newLength != 0 && newLen != 0, "mremap", Errno.EINVAL, "new length %d must be > 0",
                 newLength);
-        SyscallException.check(oldLen > 0, "mremap", Errno.EINVAL,
-                "old length 0 (duplicating a shared mapping) is not modelled");
+        SyscallException.check(Long.compareUnsigned(newLen, MmLayout.TASK_SIZE) <= 0, "mremap", Errno.EINVAL,
+                "new length %#x is larger than TASK_SIZE %#x", newLen, MmLayout.TASK_SIZE);
         Optional<Vma> vo = vmaAt(oldAddr);
         SyscallException.check(vo.isPresent(), "mremap", Errno.EFAULT, "no mapping at %#x", oldAddr);
         Vma v = vo.get();
-        SyscallException.check(Long.compareUnsigned(oldAddr + oldLen, v.end()) <= 0, "mremap", Errno.EFAULT,
-                "%#x-%#x is not inside one mapping (%#x-%#x)", oldAddr, oldAddr + oldLen, v.start(), v.end());
-        if (newLen <= oldLen) {
-            if (newLen < oldLen) {
-                unmapRange(oldAddr + newLen, oldLen - newLen);
-            }
+        if (Long.compareUnsigned(newLen, oldLen) < 0) {
+            // shrink_vma(): do_vmi_munmap of the tail, which may span several VMAs and holes
+            SyscallException.check(Long.compareUnsigned(oldLen, MmLayout.TASK_SIZE - oldAddr) <= 0, "mremap",
+                    Errno.EINVAL, "old range %#x+%#x leaves the user address space", oldAddr, oldLen);
+            unmapRange(oldAddr + newLen, oldLen - newLen);
             return oldAddr;
         }
+        if (newLen == oldLen) {
+            return oldAddr; // MREMAP_NO_RESIZE
+        }
+        // remap_is_valid()
+        SyscallException.check(oldLen != 0 || (v.flags() & (Vma.VM_SHARED | Vma.VM_MAYSHARE)) != 0, "mremap",
+                Errno.EINVAL, "old length 0 duplicates a mapping, which only shared mappings allow");
+        SyscallException.check(oldLen != 0, "mremap", Errno.EINVAL,
+                "old length 0 (duplicating a shared mapping) is not modelled");
+        SyscallException.check(Long.compareUnsigned(oldLen, v.end() - oldAddr) <= 0, "mremap", Errno.EFAULT,
+                "%#x-%#x is not inside one mapping (%#x-%#x)", oldAddr, oldAddr + oldLen, v.start(), v.end());
+        SyscallException.check((v.flags() & (Vma.VM_DONTEXPAND | Vma.VM_PFNMAP)) == 0, "mremap", Errno.EFAULT,
+                "the mapping %#x-%#x cannot grow (VM_DONTEXPAND or VM_PFNMAP)", v.start(), v.end());
         long delta = newLen - oldLen;
-        if (oldAddr + oldLen == v.end() && (v.flags() & Vma.VM_DONTEXPAND) == 0
-                && Long.compareUnsigned(v.end() + delta, MmLayout.TASK_SIZE) <= 0 && gapFree(v.end(), v.end() + delta)) {
+        // vrm_can_expand_in_place() + vma_expandable()
+        if (oldAddr + oldLen == v.end() && Long.compareUnsigned(v.end() + delta, MmLayout.TASK_SIZE) <= 0
+                && Long.compareUnsigned(v.end() + delta, v.end()) > 0 && !intersects(v.end(), v.end() + delta)) {
             addVma(new Vma(v.end(), v.end() + delta, v.flags(), v.pgoff() + v.pages(), v.file(), v.name()));
             return oldAddr;
         }
         SyscallException.check((flags & MREMAP_MAYMOVE) != 0, "mremap", Errno.ENOMEM,
                 "%#x-%#x cannot grow in place to %#x bytes and MREMAP_MAYMOVE is not set", oldAddr, oldAddr + oldLen,
                 newLen);
-        long to = getUnmappedArea(0, newLen, false, false);
+        // vrm_set_new_addr(): get_unmapped_area(vma->vm_file, 0, new_len, pgoff, MAP_SHARED if VM_MAYSHARE)
+        long to = getUnmappedArea(0, newLen, false, v.file() == null);
         moveVma(v, oldAddr, oldLen, to, newLen);
         return to;
     }
 
+    /** find_vma_intersection(): true when some VMA overlaps [start, end). */
+    private boolean intersects(long start, long end) {
+        Optional<Vma> next = vmas.findVma(start);
+        return next.isPresent() && Long.compareUnsigned(next.get().start(), end) < 0;
+    }
+
     /** move_vma(): a new VMA with the same flags and pgoff, the PTEs moved, the old range unmapped. */
     private void moveVma(Vma v, long oldAddr, long oldLen, long to, long newLen) {
+        // move_vma() saves hiwater_vm and restores it at the end: total_vm is briefly raised by
+        // new_len before the old range is unmapped, and that transient must not reach VmPeak
+        long savedHiwaterVm = hiwaterVm;
         long pgoff = v.pgoff() + ((oldAddr - v.start()) >>> 12);
         Vma nv = new Vma(to, to + newLen, v.flags(), pgoff, v.file(), v.name());
         addVma(nv);
@@ -752,6 +814,7 @@ public final class Mm implements AddressSpace {
         for (Vma r : removed) {
             vmStatAccount(r.flags(), -r.pages());
         }
+        hiwaterVm = Math.max(savedHiwaterVm, totalVm);
     }
 
     // ---------------------------------------------------------------- madvise
@@ -947,7 +1010,12 @@ public final class Mm implements AddressSpace {
         }
         Optional<Vma> prev = previous(v);
         long guard = kernel.config().stackGuardGapPages() << 12;
-        if (prev.isPresent() && Long.compareUnsigned(newStart - prev.get().end(), guard) < 0) {
+        // expand_downwards() (mm/mmap.c): the gap is enforced only against a previous VMA that is
+        // not itself a stack and is accessible (vma_is_accessible: some of VM_READ|WRITE|EXEC);
+        // a PROT_NONE neighbour may touch the stack (captured in scenarios/stack-guard)
+        if (prev.isPresent() && (prev.get().flags() & Vma.VM_GROWSDOWN) == 0
+                && (prev.get().flags() & PROT_MASK) != 0
+                && Long.compareUnsigned(newStart - prev.get().end(), guard) < 0) {
             return false;
         }
         vmStatAccount(v.flags(), -v.pages());

@@ -14,6 +14,7 @@ import static java.util.Objects.requireNonNull;
  * VmPin   pinned_vm                     VmStk    stack_vm
  * VmHWM   max(rss, hiwater_rss)         VmExe    PAGE_ALIGN(end_code) - (start_code &amp; PAGE_MASK)
  * VmLib   exec_vm - VmExe               VmPTE    page-table bytes   VmSwap  MM_SWAPENTS
+ * (VmExe is capped at exec_vm)
  * </pre>
  * VmExe is in kB straight from the addresses; VmLib subtracts it from exec_vm, so a binary whose text
  * spans part of a page still gets whole pages.
@@ -31,7 +32,9 @@ public final class TaskMem {
         long hiwaterVm = Math.max(c.totalVm(), c.hiwaterVm());
         long rss = c.rss();
         long hiwaterRss = Math.max(rss, c.hiwaterRss());
-        long text = textKb(c);
+        // task_mem(): "text = min(text, mm->exec_vm << PAGE_SHIFT)" -- once the program's own text
+        // is unmapped or made writable, exec_vm drops and VmExe with it, so VmLib never goes negative
+        long text = Math.min(textKb(c), c.execVm() << KB_SHIFT);
         long lib = (c.execVm() << KB_SHIFT) - text;
         StringBuilder sb = new StringBuilder(512);
         line(sb, "VmPeak:\t", hiwaterVm << KB_SHIFT);

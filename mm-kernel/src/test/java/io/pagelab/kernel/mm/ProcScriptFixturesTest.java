@@ -25,7 +25,8 @@ class ProcScriptFixturesTest {
             List.of("maps", "smaps", "smaps_rollup", "status", "statm", "numa_maps", "meminfo");
 
     @ParameterizedTest
-    @ValueSource(strings = {"merge-split", "brk", "errors", "mremap"})
+    @ValueSource(strings = {"merge-split", "brk", "errors", "mremap", "thp-hints", "brk-collide", "stack-guard",
+            "fixed-span", "mremap-edges"})
     void theTranscriptFollowsItsScriptLineByLine(String name) {
         List<String> script = scriptLines(resource(name + ".ps"));
         List<String> transcript = transcriptLines(resource(name + ".transcript"));

@@ -197,6 +197,52 @@ class ProcessTest {
     }
 
     @Test
+    void aMremapMoveDoesNotLeaveItsTransientSizeInVmPeak() {
+        // mm/mremap.c move_vma: total_vm is raised by new_len before the old range is unmapped, and
+        // hiwater_vm is saved before and restored after, so VmPeak never shows old + new at once.
+        Kernel k = noAslr();
+        Mm mm = k.exec(ProgramImage.hello()).mm();
+        long t0 = mm.counters().totalVm();
+        long a = mm.mmap(0, 0x1000, Prot.USER_RW, ANON);
+        mm.mmap(0, 0x1000, Prot.USER_R, ANON); // blocks growth in place
+        mm.mremap(a, 0x1000, 0x3000, AddressSpace.MREMAP_MAYMOVE);
+        // before the move: t0 + 2 pages; after: t0 + 1 (the blocker) + 3 (the moved area) = t0 + 4;
+        // the transient t0 + 2 + 3 = t0 + 5 must not be the peak
+        assertThat(mm.counters().totalVm()).isEqualTo(t0 + 4);
+        assertThat(mm.counters().hiwaterVm()).isEqualTo(t0 + 4);
+    }
+
+    @Test
+    void aHintBelowMmapMinAddrIsRefusedWithEperm() {
+        // arch/x86/kernel/sys_x86_64.c arch_get_unmapped_area_topdown takes a free hint without checking
+        // mmap_min_addr; __get_unmapped_area then calls security_mmap_addr() -> cap_mmap_addr(), which
+        // refuses an address below vm.mmap_min_addr (65536 here) without CAP_SYS_RAWIO: EPERM.
+        Kernel k = noAslr();
+        Mm mm = k.exec(ProgramImage.hello()).mm();
+        assertThatThrownBy(() -> mm.mmap(0x8000, 0x1000, Prot.USER_RW, ANON))
+                .isInstanceOfSatisfying(SyscallException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EPERM));
+        // the same hint rounds DOWN on x86 ("addr &= PAGE_MASK"): 0x10fff -> 0x10000 = mmap_min_addr, allowed
+        assertThat(mm.mmap(0x10fff, 0x1000, Prot.USER_RW, ANON)).isEqualTo(0x10000L);
+    }
+
+    @Test
+    void aProcessRebuiltFromMapsCountsItsAreasAsVmStatAccountDoes() {
+        // vm_stat_account: r-xp -> exec_vm; rw-p private -> data_vm; [stack] (VM_GROWSDOWN) -> stack_vm;
+        // r--p counts in total_vm only. Pages: text 2, rodata 1, data 1 + bss 3, stack 0x21 = 33.
+        String maps = ""
+                + "555555554000-555555555000 r--p 00000000 fe:00 42                         /bin/x\n"
+                + "555555555000-555555557000 r-xp 00001000 fe:00 42                         /bin/x\n"
+                + "555555557000-555555558000 rw-p 00003000 fe:00 42                         /bin/x\n"
+                + "555555558000-55555555b000 rw-p 00000000 00:00 0 \n"
+                + "7ffffffde000-7ffffffff000 rw-p 00000000 00:00 0                          [stack]\n";
+        MmCounters c = noAslr().spawnFromMaps("x", maps, 0x55555555b000L).mm().counters();
+        assertThat(c.totalVm()).isEqualTo(1 + 2 + 1 + 3 + 33);
+        assertThat(c.execVm()).isEqualTo(2);
+        assertThat(c.dataVm()).isEqualTo(1 + 3);
+        assertThat(c.stackVm()).isEqualTo(33);
+    }
+
+    @Test
     void madviseDontneedDropsPrivatePagesWhichReadBackAsZero() {
         Mm mm = noAslr().exec(ProgramImage.hello()).mm();
         long a = mm.mmap(0, 0x2000, Prot.USER_RW, ANON);

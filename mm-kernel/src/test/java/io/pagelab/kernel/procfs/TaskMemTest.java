@@ -90,6 +90,16 @@ class TaskMemTest {
     }
 
     @Test
+    void vmExeIsCappedAtExecVmSoVmLibIsNeverNegative() {
+        // fs/proc/task_mmu.c task_mem: text = min(PAGE_ALIGN(end_code) - start_code, exec_vm << PAGE_SHIFT).
+        // Code 0x401000-0x403000 is 8 kB, but only one executable page is still mapped (exec_vm 1 = 4 kB):
+        // VmExe 4 kB and VmLib 4 - 4 = 0 kB. task_statm has no such cap: its text field stays 2 pages.
+        MmCounters c = new MmCounters(5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0x401000, 0x403000, 0, 0);
+        assertThat(TaskMem.render(c, false)).contains("VmExe:\t       4 kB\nVmLib:\t       0 kB\n");
+        assertThat(Statm.render(c)).isEqualTo("5 0 0 2 0 0 0\n");
+    }
+
+    @Test
     void vmExeRoundsTheCodeRangeOutToPagesAndVmLibIsTheRestOfExecVm() {
         // text from 0x401000 to 0x402a2d spans two pages: VmExe 8 kB; exec_vm 10 pages = 40 kB -> VmLib 32 kB
         MmCounters c = new MmCounters(10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 10, 0x401000, 0x402a2d, 4096, 0);
