@@ -64,4 +64,18 @@ class FileMappingTest {
         assertThat(t.mm().readByte(a + 3 + 15)).isEqualTo((byte) 15);
         assertThat(t.mm().readByte(a + 3)).isZero();
     }
+
+    @Test
+    void aSixtyFourGibMachineRunsAProcessInTheTestHeap() {
+        // surefire runs with -Xmx512m: per-frame metadata is per present section, pages are sparse
+        Kernel k = Kernel.boot(KernelConfig.defaults().withoutAslr().withRam(64L << 30));
+        Task t = k.exec(ProgramImage.hello());
+        long a = t.mm().mmap(0, 1L << 30, Prot.USER_RW, AddressSpace.MAP_PRIVATE | AddressSpace.MAP_ANONYMOUS);
+        for (long p = a; p < a + (1L << 30); p += 1L << 20) {
+            t.mm().writeLong(p, p); // one page per MiB: 1024 pages
+        }
+        assertThat(t.mm().counters().anon()).isEqualTo(1024);
+        assertThat(t.mm().readLong(a + (512L << 20))).isEqualTo(a + (512L << 20));
+        k.exit(t);
+    }
 }
