@@ -10,7 +10,8 @@ import java.util.List;
  *
  * <p>Models arch/x86/boot/compressed/kaslr.c (Linux 6.x): process_e820_entries(),
  * process_mem_region(), mem_avoid_overlap(), store_slot_info(), slots_fetch_random() and
- * find_random_virt_addr(), without mem_limit, the 100-area cap and the 1 GiB hugepage logic.
+ * find_random_virt_addr(), without mem_limit, the 100-area cap and the 1 GiB hugepage logic. A piece
+ * before an avoided range is kept when it is at least the image size (Linux 5.9+, commit 8d1cf8595860).
  */
 public final class KaslrSlots {
 
@@ -51,7 +52,7 @@ public final class KaslrSlots {
                     store(areas, start, size, imageSize, align);
                     break;
                 }
-                if (overlap.start() > start + imageSize) {
+                if (overlap.start() >= start + imageSize) {
                     store(areas, start, overlap.start() - start, imageSize, align);
                 }
                 if (overlap.start() + overlap.size() >= start + size) {

@@ -20,8 +20,9 @@ import java.util.List;
  *       the minimum. Then repeat: raise the region's start to the minimum, round it up to
  *       {@code align}; stop when that passes the entry's end or the region left is smaller than the
  *       image. If no avoided range overlaps the region, store it and stop. Otherwise take the
- *       overlapping range with the LOWEST start: store the piece before it only if
- *       {@code overlap.start > region.start + imageSize} (strictly!); stop if the overlap reaches the
+ *       overlapping range with the LOWEST start: store the piece before it if
+ *       {@code overlap.start >= region.start + imageSize} (Linux 5.9+; older kernels used a strict
+ *       {@code >} and dropped a piece exactly as large as the image); stop if the overlap reaches the
  *       region's end; else continue with the region after the overlap. Storing a piece of
  *       {@code size} bytes at {@code start} adds {@code Area(start, (size - imageSize) / align + 1)}.
  *       Two ranges overlap unless one ends at or before the other starts.</li>
