@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  *  avoid                    [ZO range......)        [initrd)
  *  pieces         [.........)              [........)      [..........)
  *  a piece is kept only when it holds the image: the piece before an avoided range must be
- *  strictly larger than the image (kaslr.c: overlap.start &gt; region.start + image_size)
+ *  at least as large as the image (kaslr.c: overlap.start &gt;= region.start + image_size, since
+ *  Linux 5.9's off-by-one fix; older kernels dropped a piece exactly the image's size)
  * </pre>
  *
  * <p>Differs from Linux: no EFI memory map (e820 only), no setup_data list, no 1 GiB hugepage
@@ -96,7 +97,7 @@ public final class PhysicalSlots {
             }
             MemVector o = overlap.get();
             log.debug("region {} overlaps {}", region, o);
-            if (Long.compareUnsigned(o.start(), regionStart + imageSize) > 0) {
+            if (Long.compareUnsigned(o.start(), regionStart + imageSize) >= 0) {
                 storeSlotInfo(regionStart, o.start() - regionStart, imageSize, config, areas);
             }
             if (Long.compareUnsigned(o.end(), regionStart + regionSize) >= 0) {
