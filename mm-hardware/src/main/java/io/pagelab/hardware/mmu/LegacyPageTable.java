@@ -2,13 +2,11 @@ package io.pagelab.hardware.mmu;
 
 import static io.pagelab.hardware.mmu.X86PageTableEntry.ACCESSED;
 import static io.pagelab.hardware.mmu.X86PageTableEntry.DIRTY;
-import static io.pagelab.hardware.mmu.X86PageTableEntry.GLOBAL;
 import static io.pagelab.hardware.mmu.X86PageTableEntry.NX;
 import static io.pagelab.hardware.mmu.X86PageTableEntry.PAT;
 import static io.pagelab.hardware.mmu.X86PageTableEntry.PAT_LARGE;
 import static io.pagelab.hardware.mmu.X86PageTableEntry.PCD;
 import static io.pagelab.hardware.mmu.X86PageTableEntry.PRESENT;
-import static io.pagelab.hardware.mmu.X86PageTableEntry.PROTNONE;
 import static io.pagelab.hardware.mmu.X86PageTableEntry.PSE;
 import static io.pagelab.hardware.mmu.X86PageTableEntry.PWT;
 import static io.pagelab.hardware.mmu.X86PageTableEntry.RW;
@@ -342,33 +340,13 @@ public final class LegacyPageTable extends AbstractPageTable {
         return PRESENT | RW | (va < PAGE_OFFSET || userLeaf ? USER : 0);
     }
 
+    /** Kernel (non-USER) pages are always global here: no option turns G off, unlike {@link X86PageTable}. */
     private long leafBits(Prot prot, boolean huge) {
-        boolean access = (prot.bits() & (Prot.READ | Prot.WRITE | Prot.EXEC)) != 0;
-        long bits = access ? PRESENT : PROTNONE;
-        if (prot.canWrite()) {
-            bits |= RW;
-        }
-        if (prot.isUser()) {
-            bits |= USER;
-        }
-        if (noExecute && !prot.canExec()) {
-            bits |= NX;
-        }
-        if (access && !prot.isUser()) {
-            bits |= GLOBAL;
-        }
-        if (huge) {
-            bits |= PSE;
-        }
-        return bits;
+        return X86PageTableEntry.leafFlags(prot, huge, noExecute, true);
     }
 
     private static Prot protOf(long e) {
-        int bits = 0;
-        if (X86PageTableEntry.isPresent(e)) {
-            bits |= Prot.READ | ((e & RW) != 0 ? Prot.WRITE : 0) | ((e & NX) == 0 ? Prot.EXEC : 0);
-        }
-        return Prot.of(bits | ((e & USER) != 0 ? Prot.USER : 0));
+        return X86PageTableEntry.prot(e);
     }
 
     @Override

@@ -2,16 +2,12 @@ package io.pagelab.hardware.mmu;
 
 import static io.pagelab.hardware.mmu.X86PageTableEntry.ACCESSED;
 import static io.pagelab.hardware.mmu.X86PageTableEntry.DIRTY;
-import static io.pagelab.hardware.mmu.X86PageTableEntry.GLOBAL;
-import static io.pagelab.hardware.mmu.X86PageTableEntry.NX;
 import static io.pagelab.hardware.mmu.X86PageTableEntry.PAT;
 import static io.pagelab.hardware.mmu.X86PageTableEntry.PCD;
 import static io.pagelab.hardware.mmu.X86PageTableEntry.PFN_MASK;
 import static io.pagelab.hardware.mmu.X86PageTableEntry.PKEY_MASK;
 import static io.pagelab.hardware.mmu.X86PageTableEntry.PKEY_SHIFT;
 import static io.pagelab.hardware.mmu.X86PageTableEntry.PRESENT;
-import static io.pagelab.hardware.mmu.X86PageTableEntry.PROTNONE;
-import static io.pagelab.hardware.mmu.X86PageTableEntry.PSE;
 import static io.pagelab.hardware.mmu.X86PageTableEntry.PWT;
 import static io.pagelab.hardware.mmu.X86PageTableEntry.RW;
 import static io.pagelab.hardware.mmu.X86PageTableEntry.SOFTW1;
@@ -459,42 +455,11 @@ public final class X86PageTable extends AbstractPageTable {
     }
 
     private long leafBits(Prot prot, PagingLevel level) {
-        boolean access = (prot.bits() & (Prot.READ | Prot.WRITE | Prot.EXEC)) != 0;
-        long bits = access ? PRESENT : PROTNONE;
-        if (prot.canWrite()) {
-            bits |= RW;
-        }
-        if (prot.isUser()) {
-            bits |= USER;
-        }
-        if (noExecute && !prot.canExec()) {
-            bits |= NX;
-        }
-        if (access && globalKernelPages && !prot.isUser()) {
-            bits |= GLOBAL;
-        }
-        if (level != PagingLevel.PT) {
-            bits |= PSE;
-        }
-        return bits;
+        return X86PageTableEntry.leafFlags(prot, level != PagingLevel.PT, noExecute, globalKernelPages);
     }
 
-    /** The rights a leaf grants: every present page is readable, executable unless NX. */
     private static Prot protOf(long e) {
-        int bits = 0;
-        if (X86PageTableEntry.isPresent(e)) {
-            bits |= Prot.READ;
-            if ((e & RW) != 0) {
-                bits |= Prot.WRITE;
-            }
-            if ((e & NX) == 0) {
-                bits |= Prot.EXEC;
-            }
-        }
-        if ((e & USER) != 0) {
-            bits |= Prot.USER;
-        }
-        return Prot.of(bits);
+        return X86PageTableEntry.prot(e);
     }
 
     private InvalidArgumentException alreadyMapped(long va, long pageSize, PagingLevel level, long e) {
