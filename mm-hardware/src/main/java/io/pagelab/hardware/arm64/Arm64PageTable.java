@@ -23,17 +23,16 @@ import static io.pagelab.hardware.arm64.Arm64Descriptor.VALID;
 import static io.pagelab.hardware.arm64.Arm64Descriptor.WRITE;
 
 import io.pagelab.api.PageMapping;
-import io.pagelab.api.PageTable;
 import io.pagelab.api.PhysicalMemory;
 import io.pagelab.api.Prot;
 import io.pagelab.api.error.BadAddressException;
 import io.pagelab.api.error.InvalidArgumentException;
 import io.pagelab.api.error.OutOfMemoryException;
+import io.pagelab.hardware.mmu.AbstractPageTable;
 import io.pagelab.hardware.mmu.PageTableAllocator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,7 +63,9 @@ import org.slf4j.LoggerFactory;
  * <p>Like Linux, every mapping readable by anyone is readable: arm64 cannot make a page writable
  * but unreadable, and without Enhanced PAN Linux maps PROT_EXEC as PAGE_READONLY_EXEC. A learner
  * sees raw descriptors with {@link #entry(long, Arm64Level)} and
- * {@link Arm64Descriptor#dumpTable}, or walks with {@link Arm64PageWalker#trace}.
+ * {@link Arm64Descriptor#dumpTable}, or walks with {@link Arm64PageWalker#trace}. The arm64 walk
+ * and descriptor codec live here; unmap, translate, lookup, map()'s argument checks and the table
+ * frames are {@link AbstractPageTable}'s.
  *
  * <p>Differs from Linux on purpose: a user PROT_NONE page keeps AP[1] so that its owner reads back
  * (Linux's PAGE_NONE has it clear; the descriptor is invalid either way); when a page needs
@@ -73,27 +74,22 @@ import org.slf4j.LoggerFactory;
  * kernel pages are global (nG clear, no KPTI) unless the builder says otherwise; empty tables
  * under a new block are freed at once. No locking, no TLB maintenance: the caller flushes TLBs.
  */
-public final class Arm64PageTable implements PageTable {
+public final class Arm64PageTable extends AbstractPageTable {
     private static final Logger log = LoggerFactory.getLogger(Arm64PageTable.class);
-    private static final long TABLE_BYTES = 4096;
     private static final Arm64Level[] LEVELS = Arm64Level.values();
     /** Bits a protection change keeps, as pte_modify() keeps those outside its mask: AF, SH, AttrIndx, Cont, software. */
     private static final long KEEP_ON_PROTECT = AF | SH_MASK | ATTRINDX_MASK | CONT | SOFTWARE_MASK;
 
-    private final PhysicalMemory memory;
-    private final PageTableAllocator allocator;
     private final int physicalAddressBits;
     private final boolean globalKernelPages;
     private final boolean tableExecuteNever;
     private final long root0;
     private final long root1;
-    private int tables;
     /** Level of the leaf {@link #findLeaf} found last. */
     private Arm64Level leafLevel;
 
     private Arm64PageTable(Builder b) {
-        this.memory = b.memory;
-        this.allocator = b.allocator;
+        super(b.memory, b.allocator);
         this.physicalAddressBits = b.physicalAddressBits;
         this.globalKernelPages = b.globalKernelPages;
         this.tableExecuteNever = b.tableExecuteNever;
@@ -186,35 +182,17 @@ public final class Arm64PageTable implements PageTable {
         return root1;
     }
 
+    /** The physical-address size in bits (TCR_EL1.IPS). */
+    @Override
     public int physicalAddressBits() {
         return physicalAddressBits;
-    }
-
-    /** Table frames in use, both roots included. */
-    public int tableCount() {
-        return tables;
     }
 
     // ---- PageTable ----
 
     @Override
-    public boolean supportsPageSize(long pageSize) {
-        return pageSize == 4096L || pageSize == 1L << 21 || pageSize == 1L << 30;
-    }
-
-    @Override
     public void map(long va, long pfn, long pageSize, Prot prot) {
-        Objects.requireNonNull(prot, "prot");
-        if (!supportsPageSize(pageSize)) {
-            throw new InvalidArgumentException(String.format("page size %#x is not supported by arm64 with the 4 KiB"
-                    + " granule: allowed are 0x1000 (4 KiB page), 0x200000 (2 MiB block), 0x40000000 (1 GiB block)",
-                    pageSize));
-        }
-        checkVirtual(va);
-        if ((va & (pageSize - 1)) != 0) {
-            throw BadAddressException.misaligned("virtual address", va, pageSize);
-        }
-        checkFrame(pfn, pageSize);
+        checkMapArguments(va, pfn, pageSize, prot);
         Arm64Level target = Arm64Level.forPageSize(pageSize);
         int targetDepth = target.number();
 
@@ -250,17 +228,7 @@ public final class Arm64PageTable implements PageTable {
 
         // 2. allocate every missing table first, so that running out changes nothing
         int missing = emptySubtree != 0 ? 0 : targetDepth - depth;
-        long[] fresh = new long[missing];
-        for (int i = 0; i < missing; i++) {
-            try {
-                fresh[i] = newTable();
-            } catch (OutOfMemoryException oom) {
-                for (int j = 0; j < i; j++) {
-                    freeTable(fresh[j]);
-                }
-                throw oom;
-            }
-        }
+        long[] fresh = newTables(missing);
 
         // 3. link the new tables, then write the leaf
         for (int i = 0; i < missing; i++) {
@@ -284,42 +252,6 @@ public final class Arm64PageTable implements PageTable {
         }
     }
 
-    @Override
-    public long unmap(long va) {
-        long entryPa = findLeaf(va);
-        if (entryPa == NOT_MAPPED) {
-            return NOT_MAPPED;
-        }
-        long d = memory.readLong(entryPa);
-        memory.writeLong(entryPa, 0);
-        long pfn = Arm64Descriptor.pfn(d, leafLevel);
-        if (log.isDebugEnabled()) {
-            log.debug("unmap {}: cleared {} {} (pfn {})", hex(va), leafLevel.linuxName(), hex(d), hex(pfn));
-        }
-        return pfn;
-    }
-
-    @Override
-    public long translate(long va) {
-        long entryPa = findLeaf(va);
-        if (entryPa == NOT_MAPPED) {
-            return NOT_MAPPED;
-        }
-        long d = memory.readLong(entryPa);
-        return (d & Arm64Descriptor.addressMask(leafLevel)) | (va & (leafLevel.entrySpan() - 1));
-    }
-
-    @Override
-    public Optional<PageMapping> lookup(long va) {
-        long entryPa = findLeaf(va);
-        if (entryPa == NOT_MAPPED) {
-            return Optional.empty();
-        }
-        long d = memory.readLong(entryPa);
-        long span = leafLevel.entrySpan();
-        return Optional.of(new PageMapping(va & -span, Arm64Descriptor.pfn(d, leafLevel), span, protOf(d)));
-    }
-
     /**
      * Rewrites the leaf's rights in place as pte_modify() does: keeps the frame, AF, shareability,
      * memory type and software bits, and the dirty state (a hardware-dirty page gets the software
@@ -327,12 +259,7 @@ public final class Arm64PageTable implements PageTable {
      */
     @Override
     public void protect(long va, Prot prot) {
-        Objects.requireNonNull(prot, "prot");
-        long entryPa = findLeaf(va);
-        if (entryPa == NOT_MAPPED) {
-            throw new InvalidArgumentException(String.format(
-                    "cannot change the protection at %#x: no page is mapped there (map it first)", va));
-        }
+        long entryPa = leafToProtect(va, prot);
         Arm64Level level = leafLevel;
         long d = memory.readLong(entryPa);
         if (Arm64Descriptor.isDirty(d)) {
@@ -409,6 +336,45 @@ public final class Arm64PageTable implements PageTable {
         return out;
     }
 
+    // ---- the arm64 descriptor codec, for AbstractPageTable ----
+
+    @Override
+    protected InvalidArgumentException unsupportedPageSize(long pageSize) {
+        return new InvalidArgumentException(String.format("page size %#x is not supported by arm64 with the 4 KiB"
+                + " granule: allowed are 0x1000 (4 KiB page), 0x200000 (2 MiB block), 0x40000000 (1 GiB block)",
+                pageSize));
+    }
+
+    @Override
+    protected BadAddressException frameOutOfRange(long pfn, long pageSize, long limitPfn) {
+        return new BadAddressException(pfn << 12, String.format(
+                "pfn %#x is beyond the physical-address size: TCR_EL1.IPS gives %d bits, so a %s must end at or"
+                        + " below physical address %#x (pfn below %#x)",
+                pfn, physicalAddressBits, sizeName(pageSize), 1L << physicalAddressBits, limitPfn));
+    }
+
+    @Override
+    protected long leafSpan() {
+        return leafLevel.entrySpan();
+    }
+
+    @Override
+    protected long leafPfn(long d) {
+        return Arm64Descriptor.pfn(d, leafLevel);
+    }
+
+    @Override
+    protected Prot leafProt(long d) {
+        return protOf(d);
+    }
+
+    @Override
+    protected void unmapped(long va, long d, long pfn) {
+        if (log.isDebugEnabled()) {
+            log.debug("unmap {}: cleared {} {} (pfn {})", hex(va), leafLevel.linuxName(), hex(d), hex(pfn));
+        }
+    }
+
     // ---- internals ----
 
     private long rootFor(long va) {
@@ -438,7 +404,8 @@ public final class Arm64PageTable implements PageTable {
     }
 
     /** Descriptor address of the leaf mapping {@code va} (sets {@link #leafLevel}), or NOT_MAPPED. */
-    private long findLeaf(long va) {
+    @Override
+    protected long findLeaf(long va) {
         if (!Arm64VirtualAddress.isInRange(va)) {
             return NOT_MAPPED;
         }
@@ -524,19 +491,6 @@ public final class Arm64PageTable implements PageTable {
         }
     }
 
-    private long newTable() {
-        long pfn = allocator.allocPageTable();
-        long pa = pfn << 12;
-        memory.fill(pa, TABLE_BYTES, 0);
-        tables++;
-        return pa;
-    }
-
-    private void freeTable(long pa) {
-        allocator.freePageTable(pa >>> 12);
-        tables--;
-    }
-
     private long tableBits(long va) {
         if (!tableExecuteNever) {
             return TYPE_TABLE;
@@ -595,26 +549,13 @@ public final class Arm64PageTable implements PageTable {
         return Prot.of(bits);
     }
 
-    private void checkVirtual(long va) {
+    @Override
+    protected void checkVirtual(long va) {
         if (!Arm64VirtualAddress.isInRange(va)) {
             throw new BadAddressException(va, String.format("virtual address %#x is outside both translation ranges:"
                     + " with 48-bit VAs (T0SZ = T1SZ = 16) bits 63..48 must all equal bit 55; TTBR0 (user) covers"
                     + " %#018x-%#018x, TTBR1 (kernel) %#018x-%#018x", va, 0L, Arm64VirtualAddress.TTBR0_END,
                     Arm64VirtualAddress.TTBR1_START, -1L));
-        }
-    }
-
-    private void checkFrame(long pfn, long pageSize) {
-        long limitPfn = 1L << (physicalAddressBits - 12);
-        if (pfn < 0 || pfn >= limitPfn || pfn + (pageSize >>> 12) > limitPfn) {
-            throw new BadAddressException(pfn << 12, String.format(
-                    "pfn %#x is beyond the physical-address size: TCR_EL1.IPS gives %d bits, so a %s must end at or"
-                            + " below physical address %#x (pfn below %#x)",
-                    pfn, physicalAddressBits, sizeName(pageSize), 1L << physicalAddressBits, limitPfn));
-        }
-        long pa = pfn << 12;
-        if ((pa & (pageSize - 1)) != 0) {
-            throw BadAddressException.misaligned("physical address", pa, pageSize);
         }
     }
 
@@ -637,13 +578,9 @@ public final class Arm64PageTable implements PageTable {
                 : hex(size) + "-byte page";
     }
 
-    private static String hex(long v) {
-        return "0x" + Long.toHexString(v);
-    }
-
     @Override
     public String toString() {
         return String.format("Arm64PageTable[TTBR0 root %#x, TTBR1 root %#x, %d tables, %d-bit PA]",
-                root0, root1, tables, physicalAddressBits);
+                root0, root1, tableCount(), physicalAddressBits);
     }
 }

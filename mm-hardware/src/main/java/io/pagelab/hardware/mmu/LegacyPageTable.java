@@ -2,13 +2,11 @@ package io.pagelab.hardware.mmu;
 
 import static io.pagelab.hardware.mmu.X86PageTableEntry.ACCESSED;
 import static io.pagelab.hardware.mmu.X86PageTableEntry.DIRTY;
-import static io.pagelab.hardware.mmu.X86PageTableEntry.GLOBAL;
 import static io.pagelab.hardware.mmu.X86PageTableEntry.NX;
 import static io.pagelab.hardware.mmu.X86PageTableEntry.PAT;
 import static io.pagelab.hardware.mmu.X86PageTableEntry.PAT_LARGE;
 import static io.pagelab.hardware.mmu.X86PageTableEntry.PCD;
 import static io.pagelab.hardware.mmu.X86PageTableEntry.PRESENT;
-import static io.pagelab.hardware.mmu.X86PageTableEntry.PROTNONE;
 import static io.pagelab.hardware.mmu.X86PageTableEntry.PSE;
 import static io.pagelab.hardware.mmu.X86PageTableEntry.PWT;
 import static io.pagelab.hardware.mmu.X86PageTableEntry.RW;
@@ -18,16 +16,13 @@ import static io.pagelab.hardware.mmu.X86PageTableEntry.SOFTW3;
 import static io.pagelab.hardware.mmu.X86PageTableEntry.USER;
 
 import io.pagelab.api.PageMapping;
-import io.pagelab.api.PageTable;
 import io.pagelab.api.PhysicalMemory;
 import io.pagelab.api.Prot;
 import io.pagelab.api.error.BadAddressException;
 import io.pagelab.api.error.InvalidArgumentException;
-import io.pagelab.api.error.OutOfMemoryException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * 4 MiB PSE pages, or PAE with 8-byte entries, a 4-entry PDPT and 2 MiB pages ({@link LegacyPaging}).
  * The low 12 entry bits mean what they mean on x86-64 ({@link X86PageTableEntry}: P, R/W, U/S, PWT,
  * PCD, A, D, PS/PAT, G); PAE adds NX at bit 63. It is what Linux's i386 builds keep, through
- * arch/x86/include/asm/pgtable-2level.h / pgtable-3level.h (Linux 6.x).
+ * arch/x86/include/asm/pgtable-2level.h / pgtable-3level.h (Linux 6.x). The walk and the 4- or
+ * 8-byte entry codec live here; unmap, translate, lookup, map()'s argument checks and the table
+ * frames are {@link AbstractPageTable}'s.
  *
  * <pre>
  *  two-level: CR3 -&gt; PD[va 31..22] --PS=1--&gt; 4 MiB page
@@ -52,19 +49,16 @@ import org.slf4j.LoggerFactory;
  * A and D clear, and empty tables are freed only when a large page replaces them, as in
  * {@link X86PageTable}. The hardware walk of these formats is not modelled. Not thread-safe.
  */
-public final class LegacyPageTable implements PageTable {
+public final class LegacyPageTable extends AbstractPageTable {
     private static final Logger log = LoggerFactory.getLogger(LegacyPageTable.class);
     /** PAGE_OFFSET of the default 3G/1G split (CONFIG_VMSPLIT_3G). */
     public static final long PAGE_OFFSET = 0xc0000000L;
     private static final long KEEP_ON_PROTECT = PWT | PCD | ACCESSED | DIRTY | SOFTW1 | SOFTW2 | SOFTW3;
 
-    private final PhysicalMemory memory;
-    private final PageTableAllocator allocator;
     private final LegacyPaging paging;
     private final int physBits;
     private final boolean noExecute;
     private final long root;
-    private int tables;
     private int leafDepth;
 
     /**
@@ -76,8 +70,7 @@ public final class LegacyPageTable implements PageTable {
      */
     public LegacyPageTable(PhysicalMemory memory, PageTableAllocator allocator, LegacyPaging paging, int physBits,
             boolean noExecute) {
-        this.memory = Objects.requireNonNull(memory, "memory");
-        this.allocator = Objects.requireNonNull(allocator, "allocator");
+        super(memory, allocator);
         this.paging = Objects.requireNonNull(paging, "paging");
         if (paging == LegacyPaging.TWO_LEVEL) {
             InvalidArgumentException.check(physBits == 32 && !noExecute,
@@ -111,11 +104,6 @@ public final class LegacyPageTable implements PageTable {
         return root;
     }
 
-    /** Table frames in use, the root included. */
-    public int tableCount() {
-        return tables;
-    }
-
     @Override
     public boolean supportsPageSize(long pageSize) {
         return pageSize == 4096L || pageSize == paging.hugePageSize();
@@ -123,16 +111,7 @@ public final class LegacyPageTable implements PageTable {
 
     @Override
     public void map(long va, long pfn, long pageSize, Prot prot) {
-        Objects.requireNonNull(prot, "prot");
-        if (!supportsPageSize(pageSize)) {
-            throw new InvalidArgumentException(String.format("page size %#x is not supported by %s: allowed are"
-                    + " 0x1000 (4 KiB) and %#x", pageSize, name(), paging.hugePageSize()));
-        }
-        checkVirtual(va);
-        if ((va & (pageSize - 1)) != 0) {
-            throw BadAddressException.misaligned("virtual address", va, pageSize);
-        }
-        checkFrame(pfn, pageSize);
+        checkMapArguments(va, pfn, pageSize, prot);
         int target = pageSize == 4096L ? paging.levels() - 1 : paging.hugeDepth();
 
         long[] entryPas = new long[paging.levels()];
@@ -142,7 +121,7 @@ public final class LegacyPageTable implements PageTable {
         for (; depth <= target; depth++) {
             long entryPa = table + (long) paging.entrySize() * paging.index(va, depth);
             entryPas[depth] = entryPa;
-            long e = read(entryPa);
+            long e = readEntry(entryPa);
             if (!X86PageTableEntry.isMapped(e)) {
                 break;
             }
@@ -168,24 +147,14 @@ public final class LegacyPageTable implements PageTable {
         }
 
         int missing = emptyTable != 0 ? 0 : target - depth;
-        long[] fresh = new long[missing];
-        for (int i = 0; i < missing; i++) {
-            try {
-                fresh[i] = newTable();
-            } catch (OutOfMemoryException oom) {
-                for (int j = 0; j < i; j++) {
-                    freeTable(fresh[j]);
-                }
-                throw oom;
-            }
-        }
+        long[] fresh = newTables(missing);
         boolean user = prot.isUser();
         for (int i = 0; i < missing; i++) {
             int d = depth + i;
-            write(entryPas[d], fresh[i] | tableBits(d, va, user));
+            writeEntry(entryPas[d], fresh[i] | tableBits(d, va, user));
             entryPas[d + 1] = fresh[i] + (long) paging.entrySize() * paging.index(va, d + 1);
         }
-        write(entryPas[target], (pfn << 12) | leafBits(prot, target != paging.levels() - 1));
+        writeEntry(entryPas[target], (pfn << 12) | leafBits(prot, target != paging.levels() - 1));
         if (log.isDebugEnabled()) {
             log.debug("{} map {} -> pfn {} ({} bytes, {})", name(), hex(va), hex(pfn), pageSize, prot);
         }
@@ -198,55 +167,19 @@ public final class LegacyPageTable implements PageTable {
     }
 
     @Override
-    public long unmap(long va) {
-        long entryPa = findLeaf(va);
-        if (entryPa == NOT_MAPPED) {
-            return NOT_MAPPED;
-        }
-        long e = read(entryPa);
-        write(entryPa, 0);
-        return address(e, leafDepth) >>> 12;
-    }
-
-    @Override
-    public long translate(long va) {
-        long entryPa = findLeaf(va);
-        if (entryPa == NOT_MAPPED) {
-            return NOT_MAPPED;
-        }
-        return address(read(entryPa), leafDepth) | (va & ((1L << paging.shift(leafDepth)) - 1));
-    }
-
-    @Override
-    public Optional<PageMapping> lookup(long va) {
-        long entryPa = findLeaf(va);
-        if (entryPa == NOT_MAPPED) {
-            return Optional.empty();
-        }
-        long e = read(entryPa);
-        long span = 1L << paging.shift(leafDepth);
-        return Optional.of(new PageMapping(va & -span, address(e, leafDepth) >>> 12, span, protOf(e)));
-    }
-
-    @Override
     public void protect(long va, Prot prot) {
-        Objects.requireNonNull(prot, "prot");
-        long entryPa = findLeaf(va);
-        if (entryPa == NOT_MAPPED) {
-            throw new InvalidArgumentException(String.format(
-                    "cannot change the protection at %#x: no page is mapped there (map it first)", va));
-        }
+        long entryPa = leafToProtect(va, prot);
         int depth = leafDepth;
         boolean huge = depth != paging.levels() - 1;
-        long e = read(entryPa);
+        long e = readEntry(entryPa);
         long keep = addressMask(e, depth) | KEEP_ON_PROTECT | (huge ? PAT_LARGE : PAT);
-        write(entryPa, (e & keep) | leafBits(prot, huge));
+        writeEntry(entryPa, (e & keep) | leafBits(prot, huge));
         if (prot.isUser()) {
             long[] path = new long[paging.levels()];
             long table = root;
             for (int d = 0; d < depth; d++) {
                 path[d] = table + (long) paging.entrySize() * paging.index(va, d);
-                table = address(read(path[d]), d);
+                table = address(readEntry(path[d]), d);
             }
             grantUser(path, depth);
         }
@@ -257,7 +190,7 @@ public final class LegacyPageTable implements PageTable {
         checkVirtual(va);
         long table = root;
         for (int i = 0; ; i++) {
-            long e = read(table + (long) paging.entrySize() * paging.index(va, i));
+            long e = readEntry(table + (long) paging.entrySize() * paging.index(va, i));
             if (i == d) {
                 return e;
             }
@@ -275,11 +208,61 @@ public final class LegacyPageTable implements PageTable {
         return out;
     }
 
+    // ---- the 32-bit and PAE entry codec, for AbstractPageTable ----
+
+    @Override
+    protected InvalidArgumentException unsupportedPageSize(long pageSize) {
+        return new InvalidArgumentException(String.format("page size %#x is not supported by %s: allowed are"
+                + " 0x1000 (4 KiB) and %#x", pageSize, name(), paging.hugePageSize()));
+    }
+
+    @Override
+    protected int physicalAddressBits() {
+        return physBits;
+    }
+
+    @Override
+    protected BadAddressException frameOutOfRange(long pfn, long pageSize, long limitPfn) {
+        return new BadAddressException(pfn << 12, String.format(
+                "pfn %#x is beyond the %d-bit physical address space of %s: frames must lie below pfn %#x"
+                        + " (physical address %#x)", pfn, physBits, name(), limitPfn, 1L << physBits));
+    }
+
+    @Override
+    protected long leafSpan() {
+        return 1L << paging.shift(leafDepth);
+    }
+
+    @Override
+    protected long leafPfn(long e) {
+        return address(e, leafDepth) >>> 12;
+    }
+
+    @Override
+    protected Prot leafProt(long e) {
+        return protOf(e);
+    }
+
+    /** 4-byte entries with two-level paging, 8-byte with PAE. */
+    @Override
+    protected long readEntry(long pa) {
+        return paging.entrySize() == 4 ? memory.readInt(pa) & 0xffffffffL : memory.readLong(pa);
+    }
+
+    @Override
+    protected void writeEntry(long pa, long e) {
+        if (paging.entrySize() == 4) {
+            memory.writeInt(pa, (int) e);
+        } else {
+            memory.writeLong(pa, e);
+        }
+    }
+
     // ---- internals ----
 
     private void collect(long table, int depth, long vaBase, List<PageMapping> out) {
         for (int i = 0; i < paging.entries(depth); i++) {
-            long e = read(table + (long) paging.entrySize() * i);
+            long e = readEntry(table + (long) paging.entrySize() * i);
             if (!X86PageTableEntry.isMapped(e)) {
                 continue;
             }
@@ -292,14 +275,16 @@ public final class LegacyPageTable implements PageTable {
         }
     }
 
-    private long findLeaf(long va) {
+    /** Entry address of the leaf mapping {@code va} (sets leafDepth), or NOT_MAPPED. */
+    @Override
+    protected long findLeaf(long va) {
         if (va < 0 || va > 0xffffffffL) {
             return NOT_MAPPED;
         }
         long table = root;
         for (int d = 0; d < paging.levels(); d++) {
             long entryPa = table + (long) paging.entrySize() * paging.index(va, d);
-            long e = read(entryPa);
+            long e = readEntry(entryPa);
             if (!X86PageTableEntry.isMapped(e)) {
                 return NOT_MAPPED;
             }
@@ -314,7 +299,7 @@ public final class LegacyPageTable implements PageTable {
 
     private long firstMapped(long table, int depth, long vaBase) {
         for (int i = 0; i < paging.entries(depth); i++) {
-            long e = read(table + (long) paging.entrySize() * i);
+            long e = readEntry(table + (long) paging.entrySize() * i);
             if (X86PageTableEntry.isMapped(e)) {
                 return vaBase + ((long) i << paging.shift(depth)); // below the large-page level: PT leaves only
             }
@@ -336,26 +321,14 @@ public final class LegacyPageTable implements PageTable {
         return e & addressMask(e, depth);
     }
 
-    private long read(long pa) {
-        return paging.entrySize() == 4 ? memory.readInt(pa) & 0xffffffffL : memory.readLong(pa);
-    }
-
-    private void write(long pa, long e) {
-        if (paging.entrySize() == 4) {
-            memory.writeInt(pa, (int) e);
-        } else {
-            memory.writeLong(pa, e);
-        }
-    }
-
     private void grantUser(long[] path, int upTo) {
         for (int d = 0; d < upTo; d++) {
             if (paging == LegacyPaging.PAE && d == 0) {
                 continue; // U/S is reserved in a PAE PDPTE
             }
-            long e = read(path[d]);
+            long e = readEntry(path[d]);
             if ((e & USER) == 0) {
-                write(path[d], e | USER);
+                writeEntry(path[d], e | USER);
             }
         }
     }
@@ -367,76 +340,29 @@ public final class LegacyPageTable implements PageTable {
         return PRESENT | RW | (va < PAGE_OFFSET || userLeaf ? USER : 0);
     }
 
+    /** Kernel (non-USER) pages are always global here: no option turns G off, unlike {@link X86PageTable}. */
     private long leafBits(Prot prot, boolean huge) {
-        boolean access = (prot.bits() & (Prot.READ | Prot.WRITE | Prot.EXEC)) != 0;
-        long bits = access ? PRESENT : PROTNONE;
-        if (prot.canWrite()) {
-            bits |= RW;
-        }
-        if (prot.isUser()) {
-            bits |= USER;
-        }
-        if (noExecute && !prot.canExec()) {
-            bits |= NX;
-        }
-        if (access && !prot.isUser()) {
-            bits |= GLOBAL;
-        }
-        if (huge) {
-            bits |= PSE;
-        }
-        return bits;
+        return X86PageTableEntry.leafFlags(prot, huge, noExecute, true);
     }
 
     private static Prot protOf(long e) {
-        int bits = 0;
-        if (X86PageTableEntry.isPresent(e)) {
-            bits |= Prot.READ | ((e & RW) != 0 ? Prot.WRITE : 0) | ((e & NX) == 0 ? Prot.EXEC : 0);
-        }
-        return Prot.of(bits | ((e & USER) != 0 ? Prot.USER : 0));
+        return X86PageTableEntry.prot(e);
     }
 
-    private void checkVirtual(long va) {
+    @Override
+    protected void checkVirtual(long va) {
         if (va < 0 || va > 0xffffffffL) {
             throw new BadAddressException(va, String.format(
                     "virtual address %#x does not fit %s: linear addresses are 32-bit, 0x0-0xffffffff", va, name()));
         }
     }
 
-    private void checkFrame(long pfn, long pageSize) {
-        long limitPfn = 1L << (physBits - 12);
-        if (pfn < 0 || pfn >= limitPfn || pfn + (pageSize >>> 12) > limitPfn) {
-            throw new BadAddressException(pfn << 12, String.format(
-                    "pfn %#x is beyond the %d-bit physical address space of %s: frames must lie below pfn %#x"
-                            + " (physical address %#x)", pfn, physBits, name(), limitPfn, 1L << physBits));
-        }
-        if (((pfn << 12) & (pageSize - 1)) != 0) {
-            throw BadAddressException.misaligned("physical address", pfn << 12, pageSize);
-        }
-    }
-
-    private long newTable() {
-        long pa = allocator.allocPageTable() << 12;
-        memory.fill(pa, 4096, 0);
-        tables++;
-        return pa;
-    }
-
-    private void freeTable(long pa) {
-        allocator.freePageTable(pa >>> 12);
-        tables--;
-    }
-
     private String name() {
         return paging == LegacyPaging.TWO_LEVEL ? "32-bit paging" : "PAE paging";
     }
 
-    private static String hex(long v) {
-        return "0x" + Long.toHexString(v);
-    }
-
     @Override
     public String toString() {
-        return String.format("LegacyPageTable[%s, root %#x, %d tables]", name(), root, tables);
+        return String.format("LegacyPageTable[%s, root %#x, %d tables]", name(), root, tableCount());
     }
 }

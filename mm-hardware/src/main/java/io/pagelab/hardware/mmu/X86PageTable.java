@@ -2,16 +2,12 @@ package io.pagelab.hardware.mmu;
 
 import static io.pagelab.hardware.mmu.X86PageTableEntry.ACCESSED;
 import static io.pagelab.hardware.mmu.X86PageTableEntry.DIRTY;
-import static io.pagelab.hardware.mmu.X86PageTableEntry.GLOBAL;
-import static io.pagelab.hardware.mmu.X86PageTableEntry.NX;
 import static io.pagelab.hardware.mmu.X86PageTableEntry.PAT;
 import static io.pagelab.hardware.mmu.X86PageTableEntry.PCD;
 import static io.pagelab.hardware.mmu.X86PageTableEntry.PFN_MASK;
 import static io.pagelab.hardware.mmu.X86PageTableEntry.PKEY_MASK;
 import static io.pagelab.hardware.mmu.X86PageTableEntry.PKEY_SHIFT;
 import static io.pagelab.hardware.mmu.X86PageTableEntry.PRESENT;
-import static io.pagelab.hardware.mmu.X86PageTableEntry.PROTNONE;
-import static io.pagelab.hardware.mmu.X86PageTableEntry.PSE;
 import static io.pagelab.hardware.mmu.X86PageTableEntry.PWT;
 import static io.pagelab.hardware.mmu.X86PageTableEntry.RW;
 import static io.pagelab.hardware.mmu.X86PageTableEntry.SOFTW1;
@@ -27,11 +23,9 @@ import io.pagelab.api.PhysicalMemory;
 import io.pagelab.api.Prot;
 import io.pagelab.api.error.BadAddressException;
 import io.pagelab.api.error.InvalidArgumentException;
-import io.pagelab.api.error.OutOfMemoryException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,7 +47,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Through {@link PageTable} it speaks of pages, frames and {@link Prot}; the x86 words stay here.
  * A learner sees the raw entries with {@link #entry(long, PagingLevel)},
- * {@link X86PageTableEntry#dumpTable} on any table frame, or {@link PageWalker#trace}.
+ * {@link X86PageTableEntry#dumpTable} on any table frame, or {@link PageWalker#trace}. The x86-64
+ * walk and entry codec live here; unmap, translate, lookup, map()'s argument checks and the table
+ * frames are {@link AbstractPageTable}'s.
  *
  * <p>Differs from Linux on purpose: new entries leave A and D clear so the first access shows the
  * CPU setting them (Linux's protection_map and _PAGE_TABLE pre-set A, and D for tables); empty
@@ -61,28 +57,23 @@ import org.slf4j.LoggerFactory;
  * freed at once (Linux frees them later in free_pgtables()); kernel pages are global (as
  * __PAGE_KERNEL) unless disabled. No locking: not thread-safe. The caller flushes TLBs.
  */
-public final class X86PageTable implements PageTable {
+public final class X86PageTable extends AbstractPageTable {
     private static final Logger log = LoggerFactory.getLogger(X86PageTable.class);
-    private static final long TABLE_BYTES = 4096;
     /** Bits a protection change keeps, as _PAGE_CHG_MASK does in pte_modify(): frame, caching, A, D, software, key. */
     private static final long KEEP_ON_PROTECT = PWT | PCD | ACCESSED | DIRTY | SOFTW1 | SOFTW2 | SOFTW3 | SOFTW4 | SOFTW5
             | PKEY_MASK;
 
-    private final PhysicalMemory memory;
-    private final PageTableAllocator allocator;
     private final PagingMode mode;
     private final PagingLevel[] levels;
     private final int maxPhyAddr;
     private final boolean noExecute;
     private final boolean globalKernelPages;
     private final long root;
-    private int tables;
     /** Level of the leaf {@link #findLeaf} found last. */
     private PagingLevel leafLevel;
 
     private X86PageTable(Builder b) {
-        this.memory = b.memory;
-        this.allocator = b.allocator;
+        super(b.memory, b.allocator);
         this.mode = b.mode;
         this.levels = mode.levels().toArray(new PagingLevel[0]);
         this.maxPhyAddr = b.maxPhyAddr;
@@ -167,32 +158,11 @@ public final class X86PageTable implements PageTable {
         return maxPhyAddr;
     }
 
-    /** Table frames in use, the root included (the PageTables: line of /proc/meminfo counts these). */
-    public int tableCount() {
-        return tables;
-    }
-
     // ---- PageTable ----
 
     @Override
-    public boolean supportsPageSize(long pageSize) {
-        return pageSize == 4096L || pageSize == 1L << 21 || pageSize == 1L << 30;
-    }
-
-    @Override
     public void map(long va, long pfn, long pageSize, Prot prot) {
-        Objects.requireNonNull(prot, "prot");
-        if (!supportsPageSize(pageSize)) {
-            throw new InvalidArgumentException(String.format("page size %#x is not supported by x86-64 paging:"
-                    + " allowed are 0x1000 (4 KiB), 0x200000 (2 MiB), 0x40000000 (1 GiB)", pageSize));
-        }
-        if (!mode.isCanonical(va)) {
-            throw mode.nonCanonical("virtual address", va);
-        }
-        if ((va & (pageSize - 1)) != 0) {
-            throw BadAddressException.misaligned("virtual address", va, pageSize);
-        }
-        checkFrame(pfn, pageSize);
+        checkMapArguments(va, pfn, pageSize, prot);
         PagingLevel target = PagingLevel.forPageSize(pageSize);
         int targetDepth = depthOf(target);
 
@@ -231,17 +201,7 @@ public final class X86PageTable implements PageTable {
 
         // 2. allocate every missing table first, so that running out changes nothing
         int missing = emptySubtree != 0 ? 0 : targetDepth - depth;
-        long[] fresh = new long[missing];
-        for (int i = 0; i < missing; i++) {
-            try {
-                fresh[i] = newTable();
-            } catch (OutOfMemoryException oom) {
-                for (int j = 0; j < i; j++) {
-                    freeTable(fresh[j]);
-                }
-                throw oom;
-            }
-        }
+        long[] fresh = newTables(missing);
 
         // 3. link the new tables, then write the leaf
         boolean user = prot.isUser();
@@ -268,51 +228,10 @@ public final class X86PageTable implements PageTable {
         }
     }
 
-    @Override
-    public long unmap(long va) {
-        long entryPa = findLeaf(va);
-        if (entryPa == NOT_MAPPED) {
-            return NOT_MAPPED;
-        }
-        long e = memory.readLong(entryPa);
-        memory.writeLong(entryPa, 0);
-        long pfn = X86PageTableEntry.pfn(e, leafLevel);
-        if (log.isDebugEnabled()) {
-            log.debug("unmap {}: cleared {} {} (pfn {})", hex(va), leafLevel.entryName(), hex(e), hex(pfn));
-        }
-        return pfn;
-    }
-
-    @Override
-    public long translate(long va) {
-        long entryPa = findLeaf(va);
-        if (entryPa == NOT_MAPPED) {
-            return NOT_MAPPED;
-        }
-        long e = memory.readLong(entryPa);
-        return X86PageTableEntry.address(e, leafLevel) | (va & (leafLevel.entrySpan() - 1));
-    }
-
-    @Override
-    public Optional<PageMapping> lookup(long va) {
-        long entryPa = findLeaf(va);
-        if (entryPa == NOT_MAPPED) {
-            return Optional.empty();
-        }
-        long e = memory.readLong(entryPa);
-        long span = leafLevel.entrySpan();
-        return Optional.of(new PageMapping(va & -span, X86PageTableEntry.pfn(e, leafLevel), span, protOf(e)));
-    }
-
     /** Rewrites the leaf's rights in place, keeping frame, caching bits, A, D and protection key. */
     @Override
     public void protect(long va, Prot prot) {
-        Objects.requireNonNull(prot, "prot");
-        long entryPa = findLeaf(va);
-        if (entryPa == NOT_MAPPED) {
-            throw new InvalidArgumentException(String.format(
-                    "cannot change the protection at %#x: no page is mapped there (map it first)", va));
-        }
+        long entryPa = leafToProtect(va, prot);
         PagingLevel level = leafLevel;
         long e = memory.readLong(entryPa);
         long keep = X86PageTableEntry.addressMask(e, level) | KEEP_ON_PROTECT
@@ -381,6 +300,56 @@ public final class X86PageTable implements PageTable {
         return out;
     }
 
+    // ---- the x86 entry codec, for AbstractPageTable ----
+
+    @Override
+    protected void checkVirtual(long va) {
+        if (!mode.isCanonical(va)) {
+            throw mode.nonCanonical("virtual address", va);
+        }
+    }
+
+    @Override
+    protected InvalidArgumentException unsupportedPageSize(long pageSize) {
+        return new InvalidArgumentException(String.format("page size %#x is not supported by x86-64 paging:"
+                + " allowed are 0x1000 (4 KiB), 0x200000 (2 MiB), 0x40000000 (1 GiB)", pageSize));
+    }
+
+    @Override
+    protected int physicalAddressBits() {
+        return maxPhyAddr;
+    }
+
+    @Override
+    protected BadAddressException frameOutOfRange(long pfn, long pageSize, long limitPfn) {
+        return new BadAddressException(pfn << 12, String.format(
+                "pfn %#x is above MAXPHYADDR: this CPU implements %d physical-address bits, so a %s page must end"
+                        + " at or below physical address %#x (pfn below %#x)",
+                pfn, maxPhyAddr, sizeName(pageSize), 1L << maxPhyAddr, limitPfn));
+    }
+
+    @Override
+    protected long leafSpan() {
+        return leafLevel.entrySpan();
+    }
+
+    @Override
+    protected long leafPfn(long e) {
+        return X86PageTableEntry.pfn(e, leafLevel);
+    }
+
+    @Override
+    protected Prot leafProt(long e) {
+        return protOf(e);
+    }
+
+    @Override
+    protected void unmapped(long va, long e, long pfn) {
+        if (log.isDebugEnabled()) {
+            log.debug("unmap {}: cleared {} {} (pfn {})", hex(va), leafLevel.entryName(), hex(e), hex(pfn));
+        }
+    }
+
     // ---- internals ----
 
     private void collect(long table, int depth, long vaBase, List<PageMapping> out) {
@@ -405,7 +374,8 @@ public final class X86PageTable implements PageTable {
     }
 
     /** Entry address of the leaf mapping {@code va} (sets {@link #leafLevel}), or NOT_MAPPED. */
-    private long findLeaf(long va) {
+    @Override
+    protected long findLeaf(long va) {
         if (!mode.isCanonical(va)) {
             return NOT_MAPPED;
         }
@@ -480,74 +450,16 @@ public final class X86PageTable implements PageTable {
         }
     }
 
-    private long newTable() {
-        long pfn = allocator.allocPageTable();
-        long pa = pfn << 12;
-        memory.fill(pa, TABLE_BYTES, 0);
-        tables++;
-        return pa;
-    }
-
-    private void freeTable(long pa) {
-        allocator.freePageTable(pa >>> 12);
-        tables--;
-    }
-
     private long tableBits(long va, boolean userLeaf) {
         return PRESENT | RW | (va >= 0 || userLeaf ? USER : 0);
     }
 
     private long leafBits(Prot prot, PagingLevel level) {
-        boolean access = (prot.bits() & (Prot.READ | Prot.WRITE | Prot.EXEC)) != 0;
-        long bits = access ? PRESENT : PROTNONE;
-        if (prot.canWrite()) {
-            bits |= RW;
-        }
-        if (prot.isUser()) {
-            bits |= USER;
-        }
-        if (noExecute && !prot.canExec()) {
-            bits |= NX;
-        }
-        if (access && globalKernelPages && !prot.isUser()) {
-            bits |= GLOBAL;
-        }
-        if (level != PagingLevel.PT) {
-            bits |= PSE;
-        }
-        return bits;
+        return X86PageTableEntry.leafFlags(prot, level != PagingLevel.PT, noExecute, globalKernelPages);
     }
 
-    /** The rights a leaf grants: every present page is readable, executable unless NX. */
     private static Prot protOf(long e) {
-        int bits = 0;
-        if (X86PageTableEntry.isPresent(e)) {
-            bits |= Prot.READ;
-            if ((e & RW) != 0) {
-                bits |= Prot.WRITE;
-            }
-            if ((e & NX) == 0) {
-                bits |= Prot.EXEC;
-            }
-        }
-        if ((e & USER) != 0) {
-            bits |= Prot.USER;
-        }
-        return Prot.of(bits);
-    }
-
-    private void checkFrame(long pfn, long pageSize) {
-        long limitPfn = 1L << (maxPhyAddr - 12);
-        if (pfn < 0 || pfn >= limitPfn || pfn + (pageSize >>> 12) > limitPfn) {
-            throw new BadAddressException(pfn << 12, String.format(
-                    "pfn %#x is above MAXPHYADDR: this CPU implements %d physical-address bits, so a %s page must end"
-                            + " at or below physical address %#x (pfn below %#x)",
-                    pfn, maxPhyAddr, sizeName(pageSize), 1L << maxPhyAddr, limitPfn));
-        }
-        long pa = pfn << 12;
-        if ((pa & (pageSize - 1)) != 0) {
-            throw BadAddressException.misaligned("physical address", pa, pageSize);
-        }
+        return X86PageTableEntry.prot(e);
     }
 
     private InvalidArgumentException alreadyMapped(long va, long pageSize, PagingLevel level, long e) {
@@ -572,12 +484,9 @@ public final class X86PageTable implements PageTable {
         return size == 4096 ? "4 KiB" : size == 1L << 21 ? "2 MiB" : size == 1L << 30 ? "1 GiB" : hex(size) + "-byte";
     }
 
-    private static String hex(long v) {
-        return "0x" + Long.toHexString(v);
-    }
-
     @Override
     public String toString() {
-        return String.format("X86PageTable[%s, root %#x, %d tables, MAXPHYADDR %d]", mode, root, tables, maxPhyAddr);
+        return String.format("X86PageTable[%s, root %#x, %d tables, MAXPHYADDR %d]", mode, root, tableCount(),
+                maxPhyAddr);
     }
 }

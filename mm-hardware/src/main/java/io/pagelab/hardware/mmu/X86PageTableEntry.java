@@ -1,6 +1,7 @@
 package io.pagelab.hardware.mmu;
 
 import io.pagelab.api.PhysicalMemory;
+import io.pagelab.api.Prot;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,7 +26,11 @@ import java.util.List;
  * </pre>
  *
  * A CPU with MAXPHYADDR below 52 treats frame bits MAXPHYADDR..51 as reserved. Differs from
- * Linux: nothing; this class only names bits. The flag combinations are those of the same header.
+ * Linux: nothing in the bits; the flag combinations are those of the same header. The low 12 bits
+ * and NX mean the same in 32-bit and PAE entries, so {@link X86PageTable} and {@link LegacyPageTable}
+ * share this class's {@link Prot} codec ({@code leafFlags}, {@code prot}): the rights of Linux's
+ * protection_map[] (arch/x86/mm/pgprot.c) and PAGE_KERNEL* values, with A and D left clear as
+ * {@link X86PageTable} explains.
  */
 public final class X86PageTableEntry {
     /** Bytes in one entry. */
@@ -141,6 +146,50 @@ public final class X86PageTableEntry {
     /** The protection key (bits 62..59). */
     public static int protectionKey(long entry) {
         return (int) ((entry & PKEY_MASK) >>> PKEY_SHIFT);
+    }
+
+    /**
+     * The flags of a leaf granting {@code prot}: P (or PROTNONE for no access) | R/W if WRITE |
+     * U/S if USER | NX unless EXEC (when the CPU has NX) | G for accessible kernel pages (when
+     * {@code globalKernel}) | PS for a large page. A and D stay clear for the CPU to set.
+     */
+    static long leafFlags(Prot prot, boolean large, boolean noExecute, boolean globalKernel) {
+        boolean access = (prot.bits() & (Prot.READ | Prot.WRITE | Prot.EXEC)) != 0;
+        long bits = access ? PRESENT : PROTNONE;
+        if (prot.canWrite()) {
+            bits |= RW;
+        }
+        if (prot.isUser()) {
+            bits |= USER;
+        }
+        if (noExecute && !prot.canExec()) {
+            bits |= NX;
+        }
+        if (access && globalKernel && !prot.isUser()) {
+            bits |= GLOBAL;
+        }
+        if (large) {
+            bits |= PSE;
+        }
+        return bits;
+    }
+
+    /** The rights a leaf grants: every present page is readable, executable unless NX. */
+    static Prot prot(long entry) {
+        int bits = 0;
+        if (isPresent(entry)) {
+            bits |= Prot.READ;
+            if ((entry & RW) != 0) {
+                bits |= Prot.WRITE;
+            }
+            if ((entry & NX) == 0) {
+                bits |= Prot.EXEC;
+            }
+        }
+        if ((entry & USER) != 0) {
+            bits |= Prot.USER;
+        }
+        return Prot.of(bits);
     }
 
     /** An entry pointing at physical address {@code pa} with these flag bits. */

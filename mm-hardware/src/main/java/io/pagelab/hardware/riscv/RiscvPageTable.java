@@ -12,17 +12,15 @@ import static io.pagelab.hardware.riscv.RiscvPte.VALID;
 import static io.pagelab.hardware.riscv.RiscvPte.WRITE;
 
 import io.pagelab.api.PageMapping;
-import io.pagelab.api.PageTable;
 import io.pagelab.api.PhysicalMemory;
 import io.pagelab.api.Prot;
 import io.pagelab.api.error.BadAddressException;
 import io.pagelab.api.error.InvalidArgumentException;
-import io.pagelab.api.error.OutOfMemoryException;
+import io.pagelab.hardware.mmu.AbstractPageTable;
 import io.pagelab.hardware.mmu.PageTableAllocator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * (what satp points at) for both halves, 4 KiB pages, 2 MiB megapages and 1 GiB gigapages. It is
  * what Linux 6.x keeps through arch/riscv/include/asm/pgalloc.h (pmd_populate() writes
  * {@code _PAGE_TABLE}, just V) and set_pte(); xv6's kernel/vm.c (walk(), mappages()) builds the
- * same Sv39 tree.
+ * same Sv39 tree. The Sv39/Sv48 walk and PTE codec live here; unmap, translate, lookup, map()'s
+ * argument checks and the table frames are {@link AbstractPageTable}'s.
  *
  * <pre>
  *  satp -&gt; [L3 (Sv48)] -&gt; L2 --leaf--&gt; 1 GiB
@@ -54,22 +53,17 @@ import org.slf4j.LoggerFactory;
  * PAGE_KERNEL_*); empty tables under a new superpage are freed at once. Not thread-safe; the
  * caller runs sfence.vma.
  */
-public final class RiscvPageTable implements PageTable {
+public final class RiscvPageTable extends AbstractPageTable {
     private static final Logger log = LoggerFactory.getLogger(RiscvPageTable.class);
-    private static final long TABLE_BYTES = 4096;
     /** 56-bit physical addresses: PPN has 44 bits. */
     public static final int PHYSICAL_ADDRESS_BITS = 56;
 
-    private final PhysicalMemory memory;
-    private final PageTableAllocator allocator;
     private final SvMode mode;
     private final long root;
-    private int tables;
     private int leafLevel;
 
     private RiscvPageTable(PhysicalMemory memory, PageTableAllocator allocator, SvMode mode) {
-        this.memory = Objects.requireNonNull(memory, "memory");
-        this.allocator = Objects.requireNonNull(allocator, "allocator");
+        super(memory, allocator);
         this.mode = Objects.requireNonNull(mode, "mode");
         this.root = newTable();
         log.debug("{} page table created: root at phys {}", mode, hex(root));
@@ -95,33 +89,9 @@ public final class RiscvPageTable implements PageTable {
         return ((long) mode.satpMode() << 60) | ((long) asid << 44) | (root >>> 12);
     }
 
-    /** Table frames in use, the root included. */
-    public int tableCount() {
-        return tables;
-    }
-
-    @Override
-    public boolean supportsPageSize(long pageSize) {
-        return pageSize == 4096L || pageSize == 1L << 21 || pageSize == 1L << 30;
-    }
-
     @Override
     public void map(long va, long pfn, long pageSize, Prot prot) {
-        Objects.requireNonNull(prot, "prot");
-        if (!supportsPageSize(pageSize)) {
-            throw new InvalidArgumentException(String.format("page size %#x is not supported by %s: allowed are 0x1000"
-                    + " (4 KiB), 0x200000 (2 MiB megapage), 0x40000000 (1 GiB gigapage)", pageSize, mode));
-        }
-        if (!mode.isCanonical(va)) {
-            throw new BadAddressException(va, String.format("virtual address %#x is not valid under %s: bits 63..%d"
-                    + " must all equal bit %d (user %#018x-%#018x, kernel %#018x-%#018x)", va, mode,
-                    mode.virtualAddressBits() - 1, mode.virtualAddressBits() - 1, 0L,
-                    (1L << (mode.virtualAddressBits() - 1)) - 1, -1L << (mode.virtualAddressBits() - 1), -1L));
-        }
-        if ((va & (pageSize - 1)) != 0) {
-            throw BadAddressException.misaligned("virtual address", va, pageSize);
-        }
-        checkFrame(pfn, pageSize);
+        checkMapArguments(va, pfn, pageSize, prot);
         int target = SvMode.levelForPageSize(pageSize);
         int top = mode.topLevel();
 
@@ -155,17 +125,7 @@ public final class RiscvPageTable implements PageTable {
 
         // 2. allocate every missing table first, so that running out changes nothing
         int missing = emptySubtree != 0 ? 0 : level - target;
-        long[] fresh = new long[Math.max(missing, 0)];
-        for (int i = 0; i < fresh.length; i++) {
-            try {
-                fresh[i] = newTable();
-            } catch (OutOfMemoryException oom) {
-                for (int j = 0; j < i; j++) {
-                    freeTable(fresh[j]);
-                }
-                throw oom;
-            }
-        }
+        long[] fresh = newTables(missing);
 
         // 3. link the new tables, then write the leaf
         for (int i = 0; i < fresh.length; i++) {
@@ -184,46 +144,10 @@ public final class RiscvPageTable implements PageTable {
         }
     }
 
-    @Override
-    public long unmap(long va) {
-        long entryPa = findLeaf(va);
-        if (entryPa == NOT_MAPPED) {
-            return NOT_MAPPED;
-        }
-        long pte = memory.readLong(entryPa);
-        memory.writeLong(entryPa, 0);
-        return RiscvPte.pfn(pte);
-    }
-
-    @Override
-    public long translate(long va) {
-        long entryPa = findLeaf(va);
-        if (entryPa == NOT_MAPPED) {
-            return NOT_MAPPED;
-        }
-        return (RiscvPte.pfn(memory.readLong(entryPa)) << 12) | (va & (SvMode.span(leafLevel) - 1));
-    }
-
-    @Override
-    public Optional<PageMapping> lookup(long va) {
-        long entryPa = findLeaf(va);
-        if (entryPa == NOT_MAPPED) {
-            return Optional.empty();
-        }
-        long pte = memory.readLong(entryPa);
-        long span = SvMode.span(leafLevel);
-        return Optional.of(new PageMapping(va & -span, RiscvPte.pfn(pte), span, protOf(pte)));
-    }
-
     /** Rewrites the leaf's rights in place as pte_modify() does: frame, A, D and software bits stay. */
     @Override
     public void protect(long va, Prot prot) {
-        Objects.requireNonNull(prot, "prot");
-        long entryPa = findLeaf(va);
-        if (entryPa == NOT_MAPPED) {
-            throw new InvalidArgumentException(String.format(
-                    "cannot change the protection at %#x: no page is mapped there (map it first)", va));
-        }
+        long entryPa = leafToProtect(va, prot);
         long pte = memory.readLong(entryPa);
         long keep = RiscvPte.PPN_MASK | ACCESSED | DIRTY | SOFTWARE_MASK;
         long updated = (pte & keep) | leafBits(prot);
@@ -267,6 +191,51 @@ public final class RiscvPageTable implements PageTable {
         return out;
     }
 
+    // ---- the RISC-V PTE codec, for AbstractPageTable ----
+
+    @Override
+    protected InvalidArgumentException unsupportedPageSize(long pageSize) {
+        return new InvalidArgumentException(String.format("page size %#x is not supported by %s: allowed are 0x1000"
+                + " (4 KiB), 0x200000 (2 MiB megapage), 0x40000000 (1 GiB gigapage)", pageSize, mode));
+    }
+
+    @Override
+    protected void checkVirtual(long va) {
+        if (!mode.isCanonical(va)) {
+            throw new BadAddressException(va, String.format("virtual address %#x is not valid under %s: bits 63..%d"
+                    + " must all equal bit %d (user %#018x-%#018x, kernel %#018x-%#018x)", va, mode,
+                    mode.virtualAddressBits() - 1, mode.virtualAddressBits() - 1, 0L,
+                    (1L << (mode.virtualAddressBits() - 1)) - 1, -1L << (mode.virtualAddressBits() - 1), -1L));
+        }
+    }
+
+    @Override
+    protected int physicalAddressBits() {
+        return PHYSICAL_ADDRESS_BITS;
+    }
+
+    @Override
+    protected BadAddressException frameOutOfRange(long pfn, long pageSize, long limitPfn) {
+        return new BadAddressException(pfn << 12, String.format("pfn %#x does not fit the PTE's 44-bit PPN: a %s must"
+                + " end at or below physical address %#x (pfn below %#x)", pfn, sizeName(pageSize),
+                1L << PHYSICAL_ADDRESS_BITS, limitPfn));
+    }
+
+    @Override
+    protected long leafSpan() {
+        return SvMode.span(leafLevel);
+    }
+
+    @Override
+    protected long leafPfn(long pte) {
+        return RiscvPte.pfn(pte);
+    }
+
+    @Override
+    protected Prot leafProt(long pte) {
+        return protOf(pte);
+    }
+
     // ---- internals ----
 
     private void collect(long table, int level, long vaBase, List<PageMapping> out) {
@@ -289,7 +258,9 @@ public final class RiscvPageTable implements PageTable {
         return (va << unused) >> unused;
     }
 
-    private long findLeaf(long va) {
+    /** PTE address of the leaf mapping {@code va} (sets leafLevel), or NOT_MAPPED. */
+    @Override
+    protected long findLeaf(long va) {
         if (!mode.isCanonical(va)) {
             return NOT_MAPPED;
         }
@@ -341,19 +312,6 @@ public final class RiscvPageTable implements PageTable {
         freeTable(table);
     }
 
-    private long newTable() {
-        long pfn = allocator.allocPageTable();
-        long pa = pfn << 12;
-        memory.fill(pa, TABLE_BYTES, 0);
-        tables++;
-        return pa;
-    }
-
-    private void freeTable(long pa) {
-        allocator.freePageTable(pa >>> 12);
-        tables--;
-    }
-
     /** The leaf flags for these rights, as protection_map[] and the PAGE_KERNEL* values build them. */
     private static long leafBits(Prot prot) {
         boolean access = (prot.bits() & (Prot.READ | Prot.WRITE | Prot.EXEC)) != 0;
@@ -382,19 +340,6 @@ public final class RiscvPageTable implements PageTable {
         return Prot.of(bits);
     }
 
-    private void checkFrame(long pfn, long pageSize) {
-        long limitPfn = 1L << (PHYSICAL_ADDRESS_BITS - 12);
-        if (pfn < 0 || pfn >= limitPfn || pfn + (pageSize >>> 12) > limitPfn) {
-            throw new BadAddressException(pfn << 12, String.format("pfn %#x does not fit the PTE's 44-bit PPN: a %s must"
-                    + " end at or below physical address %#x (pfn below %#x)", pfn, sizeName(pageSize),
-                    1L << PHYSICAL_ADDRESS_BITS, limitPfn));
-        }
-        long pa = pfn << 12;
-        if ((pa & (pageSize - 1)) != 0) {
-            throw BadAddressException.misaligned("physical address", pa, pageSize);
-        }
-    }
-
     private InvalidArgumentException alreadyMapped(long va, long pageSize, int level, long pte) {
         long span = SvMode.span(level);
         long base = va & -span;
@@ -413,12 +358,8 @@ public final class RiscvPageTable implements PageTable {
                 : size == 1L << 39 ? "512 GiB terapage" : hex(size) + "-byte page";
     }
 
-    private static String hex(long v) {
-        return "0x" + Long.toHexString(v);
-    }
-
     @Override
     public String toString() {
-        return String.format("RiscvPageTable[%s, root %#x, %d tables]", mode, root, tables);
+        return String.format("RiscvPageTable[%s, root %#x, %d tables]", mode, root, tableCount());
     }
 }
