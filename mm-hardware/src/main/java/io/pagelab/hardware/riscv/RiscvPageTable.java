@@ -4,7 +4,6 @@ import static io.pagelab.hardware.riscv.RiscvPte.ACCESSED;
 import static io.pagelab.hardware.riscv.RiscvPte.DIRTY;
 import static io.pagelab.hardware.riscv.RiscvPte.EXEC;
 import static io.pagelab.hardware.riscv.RiscvPte.GLOBAL;
-import static io.pagelab.hardware.riscv.RiscvPte.PROT_NONE;
 import static io.pagelab.hardware.riscv.RiscvPte.READ;
 import static io.pagelab.hardware.riscv.RiscvPte.SOFTWARE_MASK;
 import static io.pagelab.hardware.riscv.RiscvPte.USER;
