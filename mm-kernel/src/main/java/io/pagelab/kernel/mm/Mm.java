@@ -343,6 +343,9 @@ public final class Mm implements AddressSpace {
                     "address %#x is below vm.mmap_min_addr (%#x)", hint, MmLayout.MMAP_MIN_ADDR);
         }
         int vmFlags = calcVmFlags(prot, flags);
+        if (!fixed) {
+            hint = roundHintToMin(hint);
+        }
         long addr = getUnmappedArea(hint, len, fixed, file == null && type != MAP_SHARED);
         if ((flags & MAP_FIXED_NOREPLACE) != 0) {
             Optional<Vma> clash = vmas.findVma(addr);
@@ -419,6 +422,18 @@ public final class Mm implements AddressSpace {
         }
         throw new SyscallException("mmap", Errno.ENOMEM, String.format(
                 "no free range of %#x bytes in the address space below %#x", len, MmLayout.TASK_SIZE));
+    }
+
+    /**
+     * round_hint_to_min() (mm/mmap.c, called by do_mmap for a non-MAP_FIXED hint): the hint is
+     * page-masked, and a non-zero hint below vm.mmap_min_addr becomes PAGE_ALIGN(mmap_min_addr).
+     */
+    static long roundHintToMin(long hint) {
+        long h = hint & -PAGE;
+        if (h != 0 && Long.compareUnsigned(h, MmLayout.MMAP_MIN_ADDR) < 0) {
+            return MmLayout.pageAlign(MmLayout.MMAP_MIN_ADDR);
+        }
+        return h;
     }
 
     /**
@@ -819,10 +834,16 @@ public final class Mm implements AddressSpace {
                 "advice %d is not one of MADV_NORMAL 0, RANDOM 1, SEQUENTIAL 2, WILLNEED 3, DONTNEED 4, FREE 8",
                 advice);
         long len = MmLayout.pageAlign(length);
+        // do_madvise(): "if (len_in && !len) return -EINVAL" (a small negative length rounds up to
+        // zero) and "if (end < start) return -EINVAL"
+        SyscallException.check(length == 0 || len != 0, "madvise", Errno.EINVAL,
+                "length %#x rounds up to zero pages (a negative length)", length);
         if (len == 0) {
             return;
         }
         long end = addr + len;
+        SyscallException.check(Long.compareUnsigned(end, addr) > 0, "madvise", Errno.EINVAL,
+                "range %#x+%#x wraps around the address space", addr, length);
         // madvise_walk_vmas(): the advice applies to every mapped part; a hole makes the call
         // return ENOMEM at the end, after the mapped parts were handled (as in Linux)
         long cursor = addr;

@@ -213,16 +213,29 @@ class ProcessTest {
     }
 
     @Test
-    void aHintBelowMmapMinAddrIsRefusedWithEperm() {
-        // arch/x86/kernel/sys_x86_64.c arch_get_unmapped_area_topdown takes a free hint without checking
-        // mmap_min_addr; __get_unmapped_area then calls security_mmap_addr() -> cap_mmap_addr(), which
-        // refuses an address below vm.mmap_min_addr (65536 here) without CAP_SYS_RAWIO: EPERM.
+    void aHintIsRoundedDownToAPageAndLiftedToMmapMinAddr() {
+        // mm/mmap.c do_mmap -> round_hint_to_min(): hint &= PAGE_MASK; a non-zero hint below
+        // vm.mmap_min_addr (65536 here) becomes PAGE_ALIGN(mmap_min_addr) = 0x10000.
+        // arch/x86/kernel/sys_x86_64.c arch_get_unmapped_area_topdown then takes the free hint as is.
         Kernel k = noAslr();
         Mm mm = k.exec(ProgramImage.hello()).mm();
-        assertThatThrownBy(() -> mm.mmap(0x8000, 0x1000, Prot.USER_RW, ANON))
+        assertThat(mm.mmap(0x8000, 0x1000, Prot.USER_RW, ANON)).isEqualTo(0x10000L);
+        // 0x20fff & PAGE_MASK = 0x20000 (the generic PAGE_ALIGN would give 0x21000)
+        assertThat(mm.mmap(0x20fff, 0x1000, Prot.USER_RW, ANON)).isEqualTo(0x20000L);
+        // MAP_FIXED is not rounded: below mmap_min_addr it is refused (security_mmap_addr: EPERM)
+        assertThatThrownBy(() -> mm.mmap(0x8000, 0x1000, Prot.USER_RW, ANON | AddressSpace.MAP_FIXED))
                 .isInstanceOfSatisfying(SyscallException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EPERM));
-        // the same hint rounds DOWN on x86 ("addr &= PAGE_MASK"): 0x10fff -> 0x10000 = mmap_min_addr, allowed
-        assertThat(mm.mmap(0x10fff, 0x1000, Prot.USER_RW, ANON)).isEqualTo(0x10000L);
+    }
+
+    @Test
+    void madviseWithANegativeLengthIsEinval() {
+        // mm/madvise.c do_madvise: len = PAGE_ALIGN(len_in) wraps -1 to 0; "if (len_in && !len) return -EINVAL"
+        Kernel k = noAslr();
+        Mm mm = k.exec(ProgramImage.hello()).mm();
+        long a = mm.mmap(0, 0x1000, Prot.USER_RW, ANON);
+        assertThatThrownBy(() -> mm.madvise(a, -1, AddressSpace.MADV_DONTNEED))
+                .isInstanceOfSatisfying(SyscallException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EINVAL));
+        mm.madvise(a, 0, AddressSpace.MADV_DONTNEED); // len_in 0: success, nothing done
     }
 
     @Test
