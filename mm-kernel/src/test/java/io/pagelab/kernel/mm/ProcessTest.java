@@ -228,6 +228,45 @@ class ProcessTest {
     }
 
     @Test
+    void aFreshPageCostsOneMinorFaultForAWriteAndTwoForAReadThenAWrite() {
+        // mm/memory.c: a write fault on a none PTE is do_anonymous_page (one fault); a read maps the zero
+        // page (do_anonymous_page), and the later write faults again on the read-only PTE (do_wp_page ->
+        // wp_page_copy). mm_account_fault() adds each successful fault to min_flt.
+        Kernel k = noAslr();
+        Mm mm = k.exec(ProgramImage.hello()).mm();
+        long a = mm.mmap(0, 0x2000, Prot.USER_RW, ANON);
+        long before = mm.counters().minFlt();
+        mm.touch(a, Access.WRITE);
+        assertThat(mm.counters().minFlt() - before).isEqualTo(1);
+        mm.touch(a, Access.WRITE); // present and writable: no fault
+        assertThat(mm.counters().minFlt() - before).isEqualTo(1);
+        mm.touch(a + 0x1000, Access.READ);
+        mm.touch(a + 0x1000, Access.WRITE);
+        assertThat(mm.counters().minFlt() - before).isEqualTo(3);
+        assertThat(mm.counters().majFlt()).isZero();
+    }
+
+    @Test
+    void readingAFilePageThatIsNotCachedIsAMajorFaultAndACachedOneIsMinor() {
+        // mm/filemap.c filemap_fault: a page-cache miss reads the page and returns VM_FAULT_MAJOR
+        // (maj_flt++); a hit is a minor fault. (Fault-around is not modelled: each page faults alone.)
+        Kernel k = noAslr();
+        Mm mm = k.exec(ProgramImage.hello()).mm();
+        MappedFile f = k.createFile("/data/f", 77, new byte[0x2000]);
+        long a = mm.mmapFile(0, 0x2000, Prot.USER_R, AddressSpace.MAP_PRIVATE, f, 0);
+        long min0 = mm.counters().minFlt();
+        long maj0 = mm.counters().majFlt();
+        mm.touch(a, Access.READ);
+        assertThat(mm.counters().majFlt() - maj0).isEqualTo(1);
+        assertThat(mm.counters().minFlt() - min0).isZero();
+        mm.munmap(a, 0x2000);
+        long b = mm.mmapFile(0, 0x2000, Prot.USER_R, AddressSpace.MAP_PRIVATE, f, 0);
+        mm.touch(b, Access.READ); // still in the page cache: minor
+        assertThat(mm.counters().majFlt() - maj0).isEqualTo(1);
+        assertThat(mm.counters().minFlt() - min0).isEqualTo(1);
+    }
+
+    @Test
     void madviseWithANegativeLengthIsEinval() {
         // mm/madvise.c do_madvise: len = PAGE_ALIGN(len_in) wraps -1 to 0; "if (len_in && !len) return -EINVAL"
         Kernel k = noAslr();
