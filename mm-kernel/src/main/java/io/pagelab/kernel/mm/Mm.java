@@ -362,7 +362,7 @@ public final class Mm implements AddressSpace {
         }
         boolean shared = (vmFlags & Vma.VM_SHARED) != 0;
         if (file == null && shared) {
-            file = kernel.newShmemFile(len);
+            file = kernel.newShmemFile(len, (vmFlags & Vma.VM_NORESERVE) == 0);
             offset = 0;
         }
         if ((vmFlags & (Vma.VM_NORESERVE | Vma.VM_SHARED | Vma.VM_WRITE)) == Vma.VM_WRITE) {

@@ -153,6 +153,7 @@ public final class ProcPid {
                 .shmem(pc.shmem())
                 .pageTables(pc.pageTables())
                 .commitLimit(b.managedPages() / 2)
+                .committedAs(k.committedPages())
                 .vmallocTotalBytes((1L << 45) - 1) // VMALLOC_END - VMALLOC_START, 4-level
                 .hugepagesizeKb(2048)
                 .totalreservePages(totalreserve)

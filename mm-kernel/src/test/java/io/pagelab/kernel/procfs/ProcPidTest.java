@@ -85,4 +85,26 @@ class ProcPidTest {
         assertThat(m).startsWith("MemTotal:").contains("AnonPages:          1024 kB\n");
         assertThat(m).containsPattern("PageTables:\\s+\\d+ kB\n");
     }
+
+    @Test
+    void committedAsSumsTheAccountedAreasOfEveryProcessAndSharedMemory() {
+        // mm/util.c vm_committed_as, charged by __vm_enough_memory: hello starts with its rw-p data
+        // segment (2 pages, a private writable mapping: accountable_mapping) and its [stack] (0x21 pages,
+        // VM_STACK_FLAGS includes VM_ACCOUNT): 35 pages. [vvar]/[vdso] and read-only segments are not charged.
+        Kernel k = noAslr();
+        Task t = k.exec(ProgramImage.hello());
+        assertThat(k.committedPages()).isEqualTo(2 + 33);
+        long a = t.mm().mmap(0, 16 * 4096, Prot.USER_RW, ANON);                               // +16
+        t.mm().mmap(0, 8 * 4096, Prot.USER_RW, ANON | AddressSpace.MAP_NORESERVE);            // VM_NORESERVE: +0
+        long ro = t.mm().mmap(0, 4 * 4096, Prot.USER_R, ANON);                                // not writable: +0
+        t.mm().mmap(0, 2 * 4096, Prot.USER_RW, AddressSpace.MAP_SHARED | AddressSpace.MAP_ANONYMOUS); // shmem_acct_size: +2
+        assertThat(k.committedPages()).isEqualTo(35 + 16 + 2);
+        t.mm().mprotect(ro, 4 * 4096, Prot.USER_RW);                                          // mprotect_fixup charges: +4
+        assertThat(k.committedPages()).isEqualTo(35 + 16 + 2 + 4);
+        k.fork(t); // dup_mmap charges the child's VM_ACCOUNT areas again; the shmem object is shared
+        assertThat(k.committedPages()).isEqualTo(2 * (35 + 16 + 4) + 2);
+        t.mm().munmap(a, 16 * 4096);                                                          // -16
+        long pages = 2 * (35 + 16 + 4) + 2 - 16;
+        assertThat(ProcPid.meminfo(k)).contains(String.format("Committed_AS:   %8d kB\n", pages * 4));
+    }
 }
