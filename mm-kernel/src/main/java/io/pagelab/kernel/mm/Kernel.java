@@ -210,7 +210,7 @@ public final class Kernel {
                 continue;
             }
             long e = ram.readLong(pteAddr);
-            if ((e & X86PageTableEntry.PRESENT) == 0) {
+            if (!X86PageTableEntry.isMapped(e)) { // pte_present(): P or PROTNONE
                 continue;
             }
             long pfn = (e & X86PageTableEntry.PFN_MASK) >>> 12;

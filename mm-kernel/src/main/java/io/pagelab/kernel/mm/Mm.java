@@ -184,7 +184,7 @@ public final class Mm implements AddressSpace {
                 continue;
             }
             long e = kernel.ram().readLong(pteAddr);
-            if ((e & X86PageTableEntry.PRESENT) == 0) {
+            if (!X86PageTableEntry.isMapped(e)) { // pte_present(): P or PROTNONE
                 continue;
             }
             long pfn = (e & X86PageTableEntry.PFN_MASK) >>> 12;
@@ -547,7 +547,7 @@ public final class Mm implements AddressSpace {
                 continue;
             }
             long e = kernel.ram().readLong(pteAddr);
-            if ((e & X86PageTableEntry.PRESENT) == 0) {
+            if (!X86PageTableEntry.isMapped(e)) { // pte_present(): P or PROTNONE
                 continue;
             }
             kernel.ram().writeLong(pteAddr, 0);
@@ -632,7 +632,7 @@ public final class Mm implements AddressSpace {
                 continue;
             }
             long e = kernel.ram().readLong(pteAddr);
-            if ((e & X86PageTableEntry.PRESENT) == 0) {
+            if (!X86PageTableEntry.isMapped(e)) { // pte_present(): P or PROTNONE
                 continue;
             }
             long pfn = (e & X86PageTableEntry.PFN_MASK) >>> 12;
@@ -651,8 +651,16 @@ public final class Mm implements AddressSpace {
         return pfn != kernel.zeroPfn() && kernel.isAnon(pfn) && kernel.buddy().pageRefCount(pfn) == 1;
     }
 
-    /** The PTE for {@code pfn} under {@code vmFlags} (vm_get_page_prot, x86 protection_map). */
+    /**
+     * The PTE for {@code pfn} under {@code vmFlags} (vm_get_page_prot, x86 protection_map). A VMA
+     * with none of VM_READ|VM_WRITE|VM_EXEC gets PAGE_NONE: P clear and _PAGE_PROTNONE set, so the
+     * MMU faults on every access while the kernel still sees the page (pte_present() is true for
+     * it: smaps counts it, munmap frees it, fork and mremap carry it).
+     */
     static long pteBits(long pfn, int vmFlags, boolean writable) {
+        if ((vmFlags & PROT_MASK) == 0) {
+            return (pfn << 12) | X86PageTableEntry.PAGE_NONE;
+        }
         long e = (pfn << 12) | X86PageTableEntry.PRESENT | X86PageTableEntry.USER | X86PageTableEntry.ACCESSED;
         if (writable) {
             e |= X86PageTableEntry.RW;
@@ -806,7 +814,7 @@ public final class Mm implements AddressSpace {
                 continue;
             }
             long e = kernel.ram().readLong(from);
-            if ((e & X86PageTableEntry.PRESENT) == 0) {
+            if (!X86PageTableEntry.isMapped(e)) { // pte_present(): P or PROTNONE
                 continue;
             }
             kernel.ram().writeLong(from, 0);

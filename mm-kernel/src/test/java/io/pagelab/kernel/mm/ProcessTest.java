@@ -267,6 +267,29 @@ class ProcessTest {
     }
 
     @Test
+    void aResidentPageMadeProtNoneFaultsYetStaysResidentAndKeepsItsData() {
+        // mm/mprotect.c change_protection with vm_get_page_prot(VM_NONE) = PAGE_NONE on x86: P clear,
+        // _PAGE_PROTNONE set. The MMU faults (access_error -> SEGV_ACCERR), but pte_present() is true,
+        // so the page stays in RSS and comes back intact with the old rights (captured: scenarios/fixed-span).
+        Kernel k = noAslr();
+        Mm mm = k.exec(ProgramImage.hello()).mm();
+        long a = mm.mmap(0, 0x1000, Prot.USER_RW, ANON);
+        mm.writeLong(a, 0x1234);
+        long rss = mm.rssPages();
+        mm.mprotect(a, 0x1000, Prot.of(Prot.USER));
+        assertThatThrownBy(() -> mm.readByte(a)).isInstanceOfSatisfying(SegmentationFault.class,
+                e -> assertThat(e.siCode()).isEqualTo(SegmentationFault.SEGV_ACCERR));
+        assertThat(mm.rssPages()).isEqualTo(rss);
+        mm.mprotect(a, 0x1000, Prot.USER_RW);
+        assertThat(mm.readLong(a)).isEqualTo(0x1234);
+        long free = k.buddy().freePageCount();
+        mm.mprotect(a, 0x1000, Prot.of(Prot.USER));
+        mm.munmap(a, 0x1000); // a PROT_NONE page is still freed by munmap
+        assertThat(mm.rssPages()).isEqualTo(rss - 1);
+        assertThat(k.buddy().freePageCount()).isEqualTo(free + 1);
+    }
+
+    @Test
     void madviseWithANegativeLengthIsEinval() {
         // mm/madvise.c do_madvise: len = PAGE_ALIGN(len_in) wraps -1 to 0; "if (len_in && !len) return -EINVAL"
         Kernel k = noAslr();
