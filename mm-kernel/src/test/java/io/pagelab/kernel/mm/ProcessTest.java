@@ -290,6 +290,19 @@ class ProcessTest {
     }
 
     @Test
+    void theVdsoCannotGrowEvenWithMaymoveButShrinkingItIsAllowed() {
+        // mm/mremap.c remap_is_valid(): a growth of a VM_DONTEXPAND or VM_PFNMAP area ([vdso], [vvar]) is
+        // EFAULT before any move is tried; a shrink goes straight to do_vmi_munmap, which allows it.
+        Kernel k = noAslr();
+        Mm mm = k.exec(ProgramImage.hello()).mm();
+        long vdso = 0x7ffff7ffd000L; // [vdso] of hello without ASLR (see helloWithoutAslrIsLaidOutLikeSetarchR)
+        assertThatThrownBy(() -> mm.mremap(vdso, 0x2000, 0x3000, AddressSpace.MREMAP_MAYMOVE))
+                .isInstanceOfSatisfying(SyscallException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EFAULT));
+        assertThat(mm.mremap(vdso, 0x2000, 0x1000, 0)).isEqualTo(vdso);
+        assertThat(mm.maps()).contains("7ffff7ffd000-7ffff7ffe000 r-xp 00000000 00:00 0                          [vdso]\n");
+    }
+
+    @Test
     void madviseWithANegativeLengthIsEinval() {
         // mm/madvise.c do_madvise: len = PAGE_ALIGN(len_in) wraps -1 to 0; "if (len_in && !len) return -EINVAL"
         Kernel k = noAslr();
