@@ -210,7 +210,7 @@ public final class Kernel {
                 continue;
             }
             long e = ram.readLong(pteAddr);
-            if ((e & X86PageTableEntry.PRESENT) == 0) {
+            if (!X86PageTableEntry.isMapped(e)) { // pte_present(): P or PROTNONE
                 continue;
             }
             long pfn = (e & X86PageTableEntry.PFN_MASK) >>> 12;
@@ -296,9 +296,10 @@ public final class Kernel {
     }
 
     /** shmem_zero_setup(): the object behind a MAP_SHARED|MAP_ANONYMOUS mapping. */
-    SimFile newShmemFile(long size) {
+    SimFile newShmemFile(long size, boolean accounted) {
         MappedFile id = new MappedFile("/dev/zero (deleted)", 0, 1, nextShmemIno++);
         SimFile f = new SimFile(files.size(), id, size, null, true);
+        f.accounted = accounted;
         files.add(f);
         fileByIdentity.put(id, f);
         return f;
@@ -561,6 +562,30 @@ public final class Kernel {
 
     /** System-wide page counts /proc/meminfo reads. */
     public record PageCounts(long anon, long file, long shmem, long mapped, long pageTables) {
+    }
+
+    /**
+     * vm_memory_committed() (mm/util.c: vm_committed_as), what /proc/meminfo prints as Committed_AS:
+     * the pages __vm_enough_memory() charged and not yet gave back. Those are every VM_ACCOUNT area
+     * of every live process (mmap_region/accountable_mapping, do_brk_flags, the stack and its growth,
+     * mprotect making a private area writable, mremap growth, and again for each child in dup_mmap)
+     * plus the size of every live shmem object set up without VM_NORESERVE (shmem_acct_size).
+     */
+    public long committedPages() {
+        long n = 0;
+        for (Task t : tasks.values()) {
+            for (Vma v : t.mm().vmas.list()) {
+                if ((v.flags() & Vma.VM_ACCOUNT) != 0) {
+                    n += v.pages();
+                }
+            }
+        }
+        for (SimFile f : fileByIdentity.values()) {
+            if (f.shmem && f.accounted) {
+                n += MmLayout.pageAlign(f.size) >>> 12;
+            }
+        }
+        return n;
     }
 
     public PageCounts pageCounts() {

@@ -193,7 +193,7 @@ public final class Mm implements AddressSpace {
                 continue;
             }
             long e = kernel.ram().readLong(pteAddr);
-            if ((e & X86PageTableEntry.PRESENT) == 0) {
+            if (!X86PageTableEntry.isMapped(e)) { // pte_present(): P or PROTNONE
                 continue;
             }
             long pfn = (e & X86PageTableEntry.PFN_MASK) >>> 12;
@@ -352,6 +352,9 @@ public final class Mm implements AddressSpace {
                     "address %#x is below vm.mmap_min_addr (%#x)", hint, MmLayout.MMAP_MIN_ADDR);
         }
         int vmFlags = calcVmFlags(prot, flags);
+        if (!fixed) {
+            hint = roundHintToMin(hint);
+        }
         long addr = getUnmappedArea(hint, len, fixed, file == null && type != MAP_SHARED);
         if ((flags & MAP_FIXED_NOREPLACE) != 0) {
             Optional<Vma> clash = vmas.findVma(addr);
@@ -368,7 +371,7 @@ public final class Mm implements AddressSpace {
         }
         boolean shared = (vmFlags & Vma.VM_SHARED) != 0;
         if (file == null && shared) {
-            file = kernel.newShmemFile(len);
+            file = kernel.newShmemFile(len, (vmFlags & Vma.VM_NORESERVE) == 0);
             offset = 0;
         }
         if ((vmFlags & (Vma.VM_NORESERVE | Vma.VM_SHARED | Vma.VM_WRITE)) == Vma.VM_WRITE) {
@@ -428,6 +431,18 @@ public final class Mm implements AddressSpace {
         }
         throw new SyscallException("mmap", Errno.ENOMEM, String.format(
                 "no free range of %#x bytes in the address space below %#x", len, MmLayout.TASK_SIZE));
+    }
+
+    /**
+     * round_hint_to_min() (mm/mmap.c, called by do_mmap for a non-MAP_FIXED hint): the hint is
+     * page-masked, and a non-zero hint below vm.mmap_min_addr becomes PAGE_ALIGN(mmap_min_addr).
+     */
+    static long roundHintToMin(long hint) {
+        long h = hint & -PAGE;
+        if (h != 0 && Long.compareUnsigned(h, MmLayout.MMAP_MIN_ADDR) < 0) {
+            return MmLayout.pageAlign(MmLayout.MMAP_MIN_ADDR);
+        }
+        return h;
     }
 
     /**
@@ -541,7 +556,7 @@ public final class Mm implements AddressSpace {
                 continue;
             }
             long e = kernel.ram().readLong(pteAddr);
-            if ((e & X86PageTableEntry.PRESENT) == 0) {
+            if (!X86PageTableEntry.isMapped(e)) { // pte_present(): P or PROTNONE
                 continue;
             }
             kernel.ram().writeLong(pteAddr, 0);
@@ -626,7 +641,7 @@ public final class Mm implements AddressSpace {
                 continue;
             }
             long e = kernel.ram().readLong(pteAddr);
-            if ((e & X86PageTableEntry.PRESENT) == 0) {
+            if (!X86PageTableEntry.isMapped(e)) { // pte_present(): P or PROTNONE
                 continue;
             }
             long pfn = (e & X86PageTableEntry.PFN_MASK) >>> 12;
@@ -645,8 +660,16 @@ public final class Mm implements AddressSpace {
         return pfn != kernel.zeroPfn() && kernel.isAnon(pfn) && kernel.buddy().pageRefCount(pfn) == 1;
     }
 
-    /** The PTE for {@code pfn} under {@code vmFlags} (vm_get_page_prot, x86 protection_map). */
+    /**
+     * The PTE for {@code pfn} under {@code vmFlags} (vm_get_page_prot, x86 protection_map). A VMA
+     * with none of VM_READ|VM_WRITE|VM_EXEC gets PAGE_NONE: P clear and _PAGE_PROTNONE set, so the
+     * MMU faults on every access while the kernel still sees the page (pte_present() is true for
+     * it: smaps counts it, munmap frees it, fork and mremap carry it).
+     */
     static long pteBits(long pfn, int vmFlags, boolean writable) {
+        if ((vmFlags & PROT_MASK) == 0) {
+            return (pfn << 12) | X86PageTableEntry.PAGE_NONE;
+        }
         long e = (pfn << 12) | X86PageTableEntry.PRESENT | X86PageTableEntry.USER | X86PageTableEntry.ACCESSED;
         if (writable) {
             e |= X86PageTableEntry.RW;
@@ -800,7 +823,7 @@ public final class Mm implements AddressSpace {
                 continue;
             }
             long e = kernel.ram().readLong(from);
-            if ((e & X86PageTableEntry.PRESENT) == 0) {
+            if (!X86PageTableEntry.isMapped(e)) { // pte_present(): P or PROTNONE
                 continue;
             }
             kernel.ram().writeLong(from, 0);
@@ -828,10 +851,16 @@ public final class Mm implements AddressSpace {
                 "advice %d is not one of MADV_NORMAL 0, RANDOM 1, SEQUENTIAL 2, WILLNEED 3, DONTNEED 4, FREE 8",
                 advice);
         long len = MmLayout.pageAlign(length);
+        // do_madvise(): "if (len_in && !len) return -EINVAL" (a small negative length rounds up to
+        // zero) and "if (end < start) return -EINVAL"
+        SyscallException.check(length == 0 || len != 0, "madvise", Errno.EINVAL,
+                "length %#x rounds up to zero pages (a negative length)", length);
         if (len == 0) {
             return;
         }
         long end = addr + len;
+        SyscallException.check(Long.compareUnsigned(end, addr) > 0, "madvise", Errno.EINVAL,
+                "range %#x+%#x wraps around the address space", addr, length);
         // madvise_walk_vmas(): the advice applies to every mapped part; a hole makes the call
         // return ENOMEM at the end, after the mapped parts were handled (as in Linux)
         long cursor = addr;

@@ -171,6 +171,11 @@ public final class ProcScript {
                         default -> throw new ScriptError("touch needs r or w, not '" + w[2] + "'");
                     };
                     for (long p = a; p < a + len; p = (p & -4096L) + 4096) {
+                        // procscript.c writes "*p = *p": a load, then a store of the same byte, so a
+                        // fresh anonymous page is first mapped to the zero page, then copied on write
+                        if (access == Access.WRITE) {
+                            mm.touch(p, Access.READ);
+                        }
                         mm.touch(p, access);
                     }
                     result = "0";

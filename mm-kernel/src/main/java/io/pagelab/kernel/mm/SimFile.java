@@ -19,6 +19,11 @@ final class SimFile {
     final long size;
     final byte[] content;
     final boolean shmem;
+    /**
+     * True for a shmem object whose size was charged to vm_committed_as when it was set up
+     * (shmem_acct_size: every shmem object not created with VM_NORESERVE).
+     */
+    boolean accounted;
     /** page index → pfn of the cached page. */
     final Map<Long, Long> pages = new HashMap<>();
 

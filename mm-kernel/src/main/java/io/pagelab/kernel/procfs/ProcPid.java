@@ -78,8 +78,12 @@ public final class ProcPid {
         for (Vma v : vmas) {
             total.add(stats(mm, v));
         }
+        // show_smaps_rollup() walks the maple tree only: the header runs from the first VMA's start to
+        // last_vma_end, the end of the last VMA walked; the [vsyscall] gate (get_gate_vma) is not in
+        // the tree, so it never extends the range (the captured samples/smaps_rollup ends at
+        // 7ffffffff000 although samples/smaps, from the same process, lists [vsyscall])
         long first = vmas.isEmpty() ? 0 : vmas.get(0).start();
-        long last = mm.hasVsyscall() ? GATE_START + 4096 : vmas.isEmpty() ? 0 : vmas.get(vmas.size() - 1).end();
+        long last = vmas.isEmpty() ? 0 : vmas.get(vmas.size() - 1).end();
         return SmapsRollup.render(first, last, total);
     }
 
@@ -149,6 +153,7 @@ public final class ProcPid {
                 .shmem(pc.shmem())
                 .pageTables(pc.pageTables())
                 .commitLimit(b.managedPages() / 2)
+                .committedAs(k.committedPages())
                 .vmallocTotalBytes((1L << 45) - 1) // VMALLOC_END - VMALLOC_START, 4-level
                 .hugepagesizeKb(2048)
                 .totalreservePages(totalreserve)

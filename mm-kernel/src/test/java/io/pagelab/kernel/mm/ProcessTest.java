@@ -213,16 +213,104 @@ class ProcessTest {
     }
 
     @Test
-    void aHintBelowMmapMinAddrIsRefusedWithEperm() {
-        // arch/x86/kernel/sys_x86_64.c arch_get_unmapped_area_topdown takes a free hint without checking
-        // mmap_min_addr; __get_unmapped_area then calls security_mmap_addr() -> cap_mmap_addr(), which
-        // refuses an address below vm.mmap_min_addr (65536 here) without CAP_SYS_RAWIO: EPERM.
+    void aHintIsRoundedDownToAPageAndLiftedToMmapMinAddr() {
+        // mm/mmap.c do_mmap -> round_hint_to_min(): hint &= PAGE_MASK; a non-zero hint below
+        // vm.mmap_min_addr (65536 here) becomes PAGE_ALIGN(mmap_min_addr) = 0x10000.
+        // arch/x86/kernel/sys_x86_64.c arch_get_unmapped_area_topdown then takes the free hint as is.
         Kernel k = noAslr();
         Mm mm = k.exec(ProgramImage.hello()).mm();
-        assertThatThrownBy(() -> mm.mmap(0x8000, 0x1000, Prot.USER_RW, ANON))
+        assertThat(mm.mmap(0x8000, 0x1000, Prot.USER_RW, ANON)).isEqualTo(0x10000L);
+        // 0x20fff & PAGE_MASK = 0x20000 (the generic PAGE_ALIGN would give 0x21000)
+        assertThat(mm.mmap(0x20fff, 0x1000, Prot.USER_RW, ANON)).isEqualTo(0x20000L);
+        // MAP_FIXED is not rounded: below mmap_min_addr it is refused (security_mmap_addr: EPERM)
+        assertThatThrownBy(() -> mm.mmap(0x8000, 0x1000, Prot.USER_RW, ANON | AddressSpace.MAP_FIXED))
                 .isInstanceOfSatisfying(SyscallException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EPERM));
-        // the same hint rounds DOWN on x86 ("addr &= PAGE_MASK"): 0x10fff -> 0x10000 = mmap_min_addr, allowed
-        assertThat(mm.mmap(0x10fff, 0x1000, Prot.USER_RW, ANON)).isEqualTo(0x10000L);
+    }
+
+    @Test
+    void aFreshPageCostsOneMinorFaultForAWriteAndTwoForAReadThenAWrite() {
+        // mm/memory.c: a write fault on a none PTE is do_anonymous_page (one fault); a read maps the zero
+        // page (do_anonymous_page), and the later write faults again on the read-only PTE (do_wp_page ->
+        // wp_page_copy). mm_account_fault() adds each successful fault to min_flt.
+        Kernel k = noAslr();
+        Mm mm = k.exec(ProgramImage.hello()).mm();
+        long a = mm.mmap(0, 0x2000, Prot.USER_RW, ANON);
+        long before = mm.counters().minFlt();
+        mm.touch(a, Access.WRITE);
+        assertThat(mm.counters().minFlt() - before).isEqualTo(1);
+        mm.touch(a, Access.WRITE); // present and writable: no fault
+        assertThat(mm.counters().minFlt() - before).isEqualTo(1);
+        mm.touch(a + 0x1000, Access.READ);
+        mm.touch(a + 0x1000, Access.WRITE);
+        assertThat(mm.counters().minFlt() - before).isEqualTo(3);
+        assertThat(mm.counters().majFlt()).isZero();
+    }
+
+    @Test
+    void readingAFilePageThatIsNotCachedIsAMajorFaultAndACachedOneIsMinor() {
+        // mm/filemap.c filemap_fault: a page-cache miss reads the page and returns VM_FAULT_MAJOR
+        // (maj_flt++); a hit is a minor fault. (Fault-around is not modelled: each page faults alone.)
+        Kernel k = noAslr();
+        Mm mm = k.exec(ProgramImage.hello()).mm();
+        MappedFile f = k.createFile("/data/f", 77, new byte[0x2000]);
+        long a = mm.mmapFile(0, 0x2000, Prot.USER_R, AddressSpace.MAP_PRIVATE, f, 0);
+        long min0 = mm.counters().minFlt();
+        long maj0 = mm.counters().majFlt();
+        mm.touch(a, Access.READ);
+        assertThat(mm.counters().majFlt() - maj0).isEqualTo(1);
+        assertThat(mm.counters().minFlt() - min0).isZero();
+        mm.munmap(a, 0x2000);
+        long b = mm.mmapFile(0, 0x2000, Prot.USER_R, AddressSpace.MAP_PRIVATE, f, 0);
+        mm.touch(b, Access.READ); // still in the page cache: minor
+        assertThat(mm.counters().majFlt() - maj0).isEqualTo(1);
+        assertThat(mm.counters().minFlt() - min0).isEqualTo(1);
+    }
+
+    @Test
+    void aResidentPageMadeProtNoneFaultsYetStaysResidentAndKeepsItsData() {
+        // mm/mprotect.c change_protection with vm_get_page_prot(VM_NONE) = PAGE_NONE on x86: P clear,
+        // _PAGE_PROTNONE set. The MMU faults (access_error -> SEGV_ACCERR), but pte_present() is true,
+        // so the page stays in RSS and comes back intact with the old rights (captured: scenarios/fixed-span).
+        Kernel k = noAslr();
+        Mm mm = k.exec(ProgramImage.hello()).mm();
+        long a = mm.mmap(0, 0x1000, Prot.USER_RW, ANON);
+        mm.writeLong(a, 0x1234);
+        long rss = mm.rssPages();
+        mm.mprotect(a, 0x1000, Prot.of(Prot.USER));
+        assertThatThrownBy(() -> mm.readByte(a)).isInstanceOfSatisfying(SegmentationFault.class,
+                e -> assertThat(e.siCode()).isEqualTo(SegmentationFault.SEGV_ACCERR));
+        assertThat(mm.rssPages()).isEqualTo(rss);
+        mm.mprotect(a, 0x1000, Prot.USER_RW);
+        assertThat(mm.readLong(a)).isEqualTo(0x1234);
+        long free = k.buddy().freePageCount();
+        mm.mprotect(a, 0x1000, Prot.of(Prot.USER));
+        mm.munmap(a, 0x1000); // a PROT_NONE page is still freed by munmap
+        assertThat(mm.rssPages()).isEqualTo(rss - 1);
+        assertThat(k.buddy().freePageCount()).isEqualTo(free + 1);
+    }
+
+    @Test
+    void theVdsoCannotGrowEvenWithMaymoveButShrinkingItIsAllowed() {
+        // mm/mremap.c remap_is_valid(): a growth of a VM_DONTEXPAND or VM_PFNMAP area ([vdso], [vvar]) is
+        // EFAULT before any move is tried; a shrink goes straight to do_vmi_munmap, which allows it.
+        Kernel k = noAslr();
+        Mm mm = k.exec(ProgramImage.hello()).mm();
+        long vdso = 0x7ffff7ffd000L; // [vdso] of hello without ASLR (see helloWithoutAslrIsLaidOutLikeSetarchR)
+        assertThatThrownBy(() -> mm.mremap(vdso, 0x2000, 0x3000, AddressSpace.MREMAP_MAYMOVE))
+                .isInstanceOfSatisfying(SyscallException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EFAULT));
+        assertThat(mm.mremap(vdso, 0x2000, 0x1000, 0)).isEqualTo(vdso);
+        assertThat(mm.maps()).contains("7ffff7ffd000-7ffff7ffe000 r-xp 00000000 00:00 0                          [vdso]\n");
+    }
+
+    @Test
+    void madviseWithANegativeLengthIsEinval() {
+        // mm/madvise.c do_madvise: len = PAGE_ALIGN(len_in) wraps -1 to 0; "if (len_in && !len) return -EINVAL"
+        Kernel k = noAslr();
+        Mm mm = k.exec(ProgramImage.hello()).mm();
+        long a = mm.mmap(0, 0x1000, Prot.USER_RW, ANON);
+        assertThatThrownBy(() -> mm.madvise(a, -1, AddressSpace.MADV_DONTNEED))
+                .isInstanceOfSatisfying(SyscallException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EINVAL));
+        mm.madvise(a, 0, AddressSpace.MADV_DONTNEED); // len_in 0: success, nothing done
     }
 
     @Test
