@@ -186,7 +186,9 @@ public final class Kernel {
                 c.vmStatAccount(v.flags(), -v.pages());
                 continue;
             }
-            c.vmas.insert(v);
+            // dup_mmap: the child does not inherit memory locks (VM_LOCKED is cleared)
+            c.vmas.insert((v.flags() & Vma.VM_LOCKED) == 0 ? v
+                    : new Vma(v.start(), v.end(), v.flags() & ~Vma.VM_LOCKED, v.pgoff(), v.file(), v.name()));
             copyPageRange(p, c, v);
         }
         c.hiwaterVm = c.totalVm;

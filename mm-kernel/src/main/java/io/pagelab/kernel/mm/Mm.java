@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * keep what they did to the VMAs before it; every other failing call changes nothing.
  *
  * <p>Differs from Linux on purpose: no swap, no THP (4 KiB pages only, though anonymous mappings are placed 2 MiB-aligned as
- * 6.7+ kernels do), no mlock, no userfaultfd, no file permissions; the kernel half of the page
+ * 6.7+ kernels do), no RLIMIT_MEMLOCK, no userfaultfd, no file permissions; the kernel half of the page
  * table is left out (user mappings only); page-cache pages mapped shared are writable at once
  * (as for shmem; no write-notify); the first-fault fault-around of file pages is not modelled.
  */
@@ -541,6 +541,9 @@ public final class Mm implements AddressSpace {
         for (Vma v : removed) {
             zapRange(v, v.start(), v.end());
             vmStatAccount(v.flags(), -v.pages());
+            if ((v.flags() & Vma.VM_LOCKED) != 0) {
+                lockedVm -= v.pages(); // do_vmi_align_munmap: locked_vm of the unmapped VMAs
+            }
             if (v.file() != null) {
                 kernel.releaseIfOrphanShmem(v.file());
             }
@@ -613,6 +616,55 @@ public final class Mm implements AddressSpace {
         vmas.map(nv);
         vmStatAccount(nf, nv.pages());
         changeProtection(nv);
+    }
+
+    /**
+     * mlock(2) (mm/mlock.c: do_mlock, apply_vma_lock_flags, mlock_fixup): sets VM_LOCKED on every
+     * VMA piece of the page-rounded range and faults its pages in (__mm_populate; write faults for
+     * private writable memory). As in Linux, a hole stops it with ENOMEM after the pieces before
+     * it were locked. Differs from Linux: no RLIMIT_MEMLOCK (as with CAP_IPC_LOCK).
+     */
+    public void mlock(long addr, long length) {
+        lockRange(addr, length, true, "mlock");
+    }
+
+    /** munlock(2): clears VM_LOCKED on the range (pages stay resident). */
+    public void munlock(long addr, long length) {
+        lockRange(addr, length, false, "munlock");
+    }
+
+    private void lockRange(long addr, long length, boolean lock, String call) {
+        SyscallException.check(length >= 0, call, Errno.EINVAL, "length %d is negative", length);
+        long start = addr & -PAGE;
+        long end = MmLayout.pageAlign(addr + length);
+        if (start == end) {
+            return;
+        }
+        SyscallException.check(vmaAt(start).isPresent(), call, Errno.ENOMEM, "%#x is not mapped", start);
+        long cursor = start;
+        while (Long.compareUnsigned(cursor, end) < 0) {
+            Optional<Vma> vo = vmaAt(cursor);
+            SyscallException.check(vo.isPresent(), call, Errno.ENOMEM,
+                    "%#x-%#x is not mapped (the pages before it were changed)", cursor, end);
+            long segEnd = Long.compareUnsigned(vo.get().end(), end) < 0 ? vo.get().end() : end;
+            splitAt(cursor);
+            splitAt(segEnd);
+            Vma v = vmaAt(cursor).orElseThrow();
+            boolean was = (v.flags() & Vma.VM_LOCKED) != 0;
+            if (was != lock) {
+                int nf = lock ? v.flags() | Vma.VM_LOCKED : v.flags() & ~Vma.VM_LOCKED;
+                vmas.munmap(v.start(), v.end() - v.start());
+                vmas.map(new Vma(v.start(), v.end(), nf, v.pgoff(), v.file(), v.name()));
+                lockedVm += lock ? v.pages() : -v.pages();
+            }
+            if (lock && (v.flags() & PROT_MASK) != 0) {
+                boolean write = (v.flags() & (Vma.VM_WRITE | Vma.VM_SHARED)) == Vma.VM_WRITE;
+                for (long a = v.start(); a < v.end(); a += PAGE) {
+                    translateUser(a, write ? Access.WRITE : Access.READ);
+                }
+            }
+            cursor = segEnd;
+        }
     }
 
     private void splitAt(long a) {

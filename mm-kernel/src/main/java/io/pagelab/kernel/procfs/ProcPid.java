@@ -110,8 +110,11 @@ public final class ProcPid {
         StringBuilder sb = new StringBuilder();
         for (Vma v : mm.vmas()) {
             NumaMapsStats md = new NumaMapsStats();
+            // gather_stats counts PageActive || PageUnevictable as active: pagelab has no LRU aging,
+            // so only the pages of an mlocked VMA (on the unevictable list) count
+            boolean unevictable = (v.flags() & Vma.VM_LOCKED) != 0;
             mm.walkPages(v, (va, pfn, kind, mapcount, young, dirty, nid) ->
-                    md.gather(NumaPage.of(nid, mapcount, kind == Mm.PageKind.ANON, dirty, false)));
+                    md.gather(NumaPage.of(nid, mapcount, kind == Mm.PageKind.ANON, dirty, unevictable)));
             String name = mm.vmaName(v);
             sb.append(NumaMaps.line(v.start(), "default", v.file() == null ? null : v.file().path(),
                     "[heap]".equals(name), "[stack]".equals(name), false, 4096, md));

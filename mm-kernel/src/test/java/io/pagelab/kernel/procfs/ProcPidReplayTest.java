@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 /**
  * End to end against the real kernel: the simulated process does what
  * mm-kernel/src/test/c/proc_samples.c did on Linux 6.18 (capture-proc.sh) at the same addresses
- * (regions D, A, B, Z, C, F of samples/regions.txt; L needs mlock, which the model lacks), and
+ * (every region of samples/regions.txt: D, A, B, Z, C, L, F), and
  * its /proc/pid/smaps entries for those regions must equal the captured ones byte for byte
  * (the shmem inode of C is a kernel-wide counter and is left out).
  */
@@ -79,6 +79,8 @@ class ProcPidReplayTest {
                 | AddressSpace.MAP_ANONYMOUS | AddressSpace.MAP_FIXED_NOREPLACE);
         mm.writeByte(c, (byte) 1);
         mm.writeByte(c + PG, (byte) 1);
+        long l = mm.mmap(region(regions, "L"), 4 * PG, Prot.USER_RW, PRIV);
+        mm.mlock(l, 4 * PG);
         byte[] x = new byte[4 * 4096];
         Arrays.fill(x, (byte) 'x');
         MappedFile file = k.createFile(new MappedFile("/tmp/pagelab-proc-sample.dat", 0xfe, 0, 2147681),
@@ -89,17 +91,19 @@ class ProcPidReplayTest {
             mm.readByte(f + i * PG);
         }
         String sim = ProcPid.smaps(t);
-        for (long start : new long[] {d, a, b, z, f}) {
+        for (long start : new long[] {d, a, b, z, l, f}) {
             assertThat(entry(sim, start)).as("region at %x", start).isEqualTo(entry(real, start));
         }
         String simC = entry(sim, c).replaceFirst("00:01 \\d+ +", "00:01 INO ");
         String realC = entry(real, c).replaceFirst("00:01 \\d+ +", "00:01 INO ");
         assertThat(simC).isEqualTo(realC);
         assertThat(child.mm().counters().anon()).isEqualTo(8);
+        assertThat(mm.counters().lockedVm()).isEqualTo(4); // VmLck: 16 kB in the captured status
+        assertThat(child.mm().counters().lockedVm()).isZero();
         // numa_maps of the same regions (show_numa_map; the shmem inode is not printed there)
         String simNuma = ProcPid.numaMaps(t);
         String realNuma = sample("numa_maps");
-        for (long start : new long[] {d, a, b, z, c, f}) {
+        for (long start : new long[] {d, a, b, z, c, l, f}) {
             assertThat(numaLine(simNuma, start)).as("numa_maps at %x", start).isEqualTo(numaLine(realNuma, start));
         }
     }
