@@ -435,6 +435,60 @@ public final class X86PageTable extends AbstractPageTable {
         return NOT_MAPPED;
     }
 
+    /**
+     * free_pgd_range() (mm/memory.c): frees every page-table page whose whole span lies in
+     * {@code [start, end)} and that maps nothing (all 512 entries zero), lowest level first, and
+     * clears the entry that pointed to it. The root is never freed. Callers pass the gap munmap
+     * left between two VMAs, as free_pgtables() does with its floor and ceiling.
+     *
+     * @return how many tables were freed
+     */
+    public int freeEmptyTables(long start, long end) {
+        return freeEmptyIn(root, 0, 0, start, end);
+    }
+
+    private int freeEmptyIn(long table, int depth, long base, long start, long end) {
+        PagingLevel level = levels[depth];
+        if (level == PagingLevel.PT) {
+            return 0;
+        }
+        long span = level.entrySpan();
+        int freed = 0;
+        for (int i = 0; i < PagingLevel.ENTRIES; i++) {
+            long lo = base + i * span;
+            long hi = lo + span;
+            if (lo < 0 || Long.compareUnsigned(hi, start) <= 0 || Long.compareUnsigned(lo, end) >= 0) {
+                continue; // outside the range, or the kernel half
+            }
+            long entryPa = table + 8L * i;
+            long e = memory.readLong(entryPa);
+            if (!X86PageTableEntry.isPresent(e) || X86PageTableEntry.isLeaf(e, level)) {
+                continue;
+            }
+            long child = e & PFN_MASK;
+            freed += freeEmptyIn(child, depth + 1, lo, start, end);
+            if (Long.compareUnsigned(lo, start) >= 0 && Long.compareUnsigned(hi, end) <= 0 && allZero(child)) {
+                memory.writeLong(entryPa, 0);
+                freeTable(child);
+                freed++;
+                if (log.isDebugEnabled()) {
+                    log.debug("free_pgd_range: freed the {} table at phys {} for {}-{}", level.next(), hex(child),
+                            hex(lo), hex(hi));
+                }
+            }
+        }
+        return freed;
+    }
+
+    private boolean allZero(long table) {
+        for (int i = 0; i < PagingLevel.ENTRIES; i++) {
+            if (memory.readLong(table + 8L * i) != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private void freeSubtree(long table, PagingLevel level) {
         if (level != PagingLevel.PT) {
             for (int i = 0; i < PagingLevel.ENTRIES; i++) {

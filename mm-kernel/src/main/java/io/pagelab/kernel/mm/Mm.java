@@ -160,7 +160,7 @@ public final class Mm implements AddressSpace {
         long rss = anonPages + filePages + shmemPages;
         return new MmCounters(totalVm, Math.max(hiwaterVm, totalVm), lockedVm, rss, Math.max(hiwaterRss, rss),
                 anonPages, filePages, shmemPages, dataVm, stackVm, execVm, startCode, endCode,
-                tables.count() * PAGE, minFlt, majFlt);
+                (tables.count() - 1) * PAGE, minFlt, majFlt); // mm_pgtables_bytes: PUD, PMD and PTE tables, not the PGD
     }
 
     /** Resident pages: MM_ANONPAGES + MM_FILEPAGES + MM_SHMEMPAGES. */
@@ -538,6 +538,32 @@ public final class Mm implements AddressSpace {
     /** do_vmi_munmap(): split, zap the pages, drop the VMAs. */
     void unmapRange(long addr, long len) {
         List<Vma> removed = vmas.munmap(addr, len);
+        try {
+            unmapRemoved(removed);
+        } finally {
+            if (!removed.isEmpty()) {
+                freePgtables(removed.get(0).start(), removed.get(removed.size() - 1).end());
+            }
+        }
+    }
+
+    /**
+     * free_pgtables(): the page tables of the hole munmap left, between the end of the VMA below
+     * (the floor) and the start of the VMA above (the ceiling), go back to the allocator.
+     */
+    private void freePgtables(long start, long end) {
+        long floor = 0;
+        for (Vma v : vmas.list()) {
+            if (Long.compareUnsigned(v.end(), start) <= 0) {
+                floor = v.end();
+            }
+        }
+        Optional<Vma> next = vmas.findVma(end);
+        long ceiling = next.isPresent() ? next.get().start() : MmLayout.TASK_SIZE + PAGE;
+        pt.freeEmptyTables(floor, ceiling);
+    }
+
+    private void unmapRemoved(List<Vma> removed) {
         for (Vma v : removed) {
             zapRange(v, v.start(), v.end());
             vmStatAccount(v.flags(), -v.pages());

@@ -78,4 +78,25 @@ class FileMappingTest {
         assertThat(t.mm().readLong(a + (512L << 20))).isEqualTo(a + (512L << 20));
         k.exit(t);
     }
+
+    @Test
+    void munmapGivesBackThePageTablesOfTheHoleItLeaves() {
+        Kernel k = noAslr();
+        Task t = k.exec(ProgramImage.hello());
+        Mm mm = t.mm();
+        assertThat(mm.counters().pgtablesBytes()).isZero(); // nothing faulted yet: the PGD alone
+        // 4 MiB is placed 2 MiB-aligned at 0x7ffff7a00000 (below [vvar] at 0x7ffff7ff9000)
+        long a = mm.mmap(0, 4L << 20, Prot.USER_RW, AddressSpace.MAP_PRIVATE | AddressSpace.MAP_ANONYMOUS);
+        assertThat(a).isEqualTo(0x7ffff7a00000L);
+        mm.writeByte(a, (byte) 1);
+        mm.writeByte(a + (2L << 20), (byte) 1);
+        // a PUD table, a PMD table and two PTE tables (one per 2 MiB): VmPTE 16 kB
+        assertThat(mm.counters().pgtablesBytes()).isEqualTo(4 * 4096);
+        long tablesBefore = k.pageCounts().pageTables();
+        mm.munmap(a, 4L << 20);
+        // free_pgtables: both PTE tables lie inside the hole [0x555555559000, 0x7ffff7ff9000); the PMD
+        // and PUD tables also cover [vvar] and stay
+        assertThat(mm.counters().pgtablesBytes()).isEqualTo(2 * 4096);
+        assertThat(k.pageCounts().pageTables()).isEqualTo(tablesBefore - 2);
+    }
 }
