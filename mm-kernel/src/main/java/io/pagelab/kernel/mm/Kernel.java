@@ -38,8 +38,8 @@ import org.slf4j.LoggerFactory;
  * kernel's {@link io.pagelab.kernel.buddy.MigrationHook} rewrites every PTE through the reverse
  * map ({@link #rmap}).
  *
- * <p>Differs from Linux on purpose: no swap, no LRU aging or reclaim yet, one CPU, page tables
- * hold the user half only, and page tables emptied by munmap are kept until exit.
+ * <p>Differs from Linux on purpose: no swap, no LRU aging or reclaim yet, one CPU, and page tables
+ * hold the user half only (no kernel mappings are copied into a new PGD).
  */
 public final class Kernel {
     private static final Logger LOG = LoggerFactory.getLogger(Kernel.class);
