@@ -171,11 +171,11 @@ public final class NaiveAddressSpace implements AddressSpace {
         SyscallException.check(r != null && r.start == oldAddr && r.end == oldAddr + pageAlign(oldLength),
                 "mremap", Errno.EFAULT, "no mapping of exactly [%#x, +%#x)", oldAddr, oldLength);
         long newLen = pageAlign(newLength);
-        if (newLen <= r.end - r.start) {
-            munmap(oldAddr + newLen, r.end - r.start - newLen == 0 ? PAGE : r.end - r.start - newLen);
-            if (newLen == r.end - r.start) {
-                regions.put(oldAddr, r);
-            }
+        if (newLen == r.end - r.start) {
+            return oldAddr; // mm/mremap.c: the same size changes nothing (it used to unmap the next page)
+        }
+        if (newLen < r.end - r.start) {
+            munmap(oldAddr + newLen, r.end - r.start - newLen); // shrink_vma(): unmap the tail
             return oldAddr;
         }
         if (free(r.end, oldAddr + newLen)) {
