@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
 import io.pagelab.api.AddressSpace;
+import io.pagelab.api.PageTable;
 import io.pagelab.api.Prot;
 import io.pagelab.api.error.Errno;
 import io.pagelab.api.error.SegmentationFault;
@@ -113,6 +114,18 @@ public abstract class AddressSpaceContract {
         long free = freeRange(8);
         long got = as.mmap(free + 2 * PAGE + 0x123, PAGE, Prot.USER_RW, ANON);
         assertThat(got % PAGE).isZero();
+    }
+
+    @Test
+    void aHintOverAnExistingMappingIsOnlyAHint() {
+        long free = freeRange(2);
+        mapFixed(free, 2 * PAGE, Prot.USER_RW);
+        as.writeLong(free, 31);
+        // without MAP_FIXED the kernel picks another place rather than replace (mmap(2))
+        long got = as.mmap(free, PAGE, Prot.USER_R, ANON);
+        assertThat(got).isNotIn(free, free + PAGE);
+        assertThat(as.readLong(free)).isEqualTo(31);
+        assertWritable(free + PAGE);
     }
 
     @Test
@@ -315,6 +328,12 @@ public abstract class AddressSpaceContract {
         long free = freeRange(2);
         mapFixed(free, PAGE, Prot.USER_RW);
         assertSegv(() -> as.readLong(free + PAGE - 2), SegmentationFault.SEGV_MAPERR);
+    }
+
+    @Test
+    void translateOfAnUnmappedAddressIsNotMapped() {
+        long free = freeRange(1);
+        assertThat(as.translate(free + 0x10)).isEqualTo(PageTable.NOT_MAPPED);
     }
 
     // ---- mprotect
@@ -715,7 +734,7 @@ public abstract class AddressSpaceContract {
             }
             expectErrno(thrown, Errno.ENOMEM);
             refused++;
-            if (firstHole > 0 && probeChanged(addr, prot)) {
+            if (firstHole > 0 && prefixChanged(addr, firstHole, prot)) {
                 // Linux applies mprotect VMA by VMA up to the hole (do_mprotect_pkey)
                 for (int i = 0; i < firstHole; i++) {
                     pages.put(addr + i * PAGE, prot.bits());
@@ -723,23 +742,32 @@ public abstract class AddressSpaceContract {
             }
         }
 
-        /** After a failed mprotect: did the page at {@code p} take the new rights? */
-        private boolean probeChanged(long p, Prot prot) {
-            int old = pages.get(p);
-            boolean oldR = (old & Prot.READ) != 0;
-            boolean oldW = (old & Prot.WRITE) != 0;
-            if (oldR == prot.canRead() && oldW == prot.canWrite()) {
-                return false; // no load or store can tell the difference
+        /**
+         * After an mprotect that failed at a hole: did the {@code n} pages before the hole take
+         * the new rights (Linux) or keep theirs (an implementation that checks first)? A probe of
+         * the first page whose loads or stores would tell the difference decides; if none would,
+         * the model may as well take the new rights.
+         */
+        private boolean prefixChanged(long addr, int n, Prot prot) {
+            for (int i = 0; i < n; i++) {
+                long p = addr + i * PAGE;
+                int old = pages.get(p);
+                boolean oldR = (old & Prot.READ) != 0;
+                boolean oldW = (old & Prot.WRITE) != 0;
+                if (oldR == prot.canRead() && oldW == prot.canWrite()) {
+                    continue;
+                }
+                what += " then a probe of " + hex(p);
+                // rights are none, r or rw (plus exec): readability or writability differs
+                if (oldR != prot.canRead()) {
+                    boolean canRead = attempt(() -> as.readByte(p)) == null;
+                    return canRead == prot.canRead();
+                }
+                byte b = bytes.getOrDefault(p, (byte) 0);
+                boolean canWrite = attempt(() -> as.writeByte(p, b)) == null;
+                return canWrite == prot.canWrite();
             }
-            what += " then a probe of " + hex(p);
-            // rights are one of none, r, rw (plus exec): readability or writability differs
-            boolean canRead = attempt(() -> as.readByte(p)) == null;
-            if (oldR != prot.canRead()) {
-                return canRead == prot.canRead();
-            }
-            byte b = bytes.getOrDefault(p, (byte) 0);
-            boolean canWrite = attempt(() -> as.writeByte(p, b)) == null;
-            return canWrite == prot.canWrite();
+            return true;
         }
 
         private void badCall() {
@@ -763,10 +791,19 @@ public abstract class AddressSpaceContract {
             refused++;
         }
 
-        /** An address in a live page (mostly), or anywhere in the arena; often near a page end. */
-        private long randomAddress() {
+        /**
+         * An address for an access of {@code n} bytes in a live page (mostly) or anywhere in the
+         * arena, often crossing into the next page, but never into a page of someone else's
+         * mapping (the process's own text, stack, vdso...), which the model does not know.
+         */
+        private long randomAddress(int n) {
             long page = !pages.isEmpty() && random.nextInt(5) > 0 ? pick() : arenaPage();
             long off = random.nextInt(3) == 0 ? PAGE - 1 - random.nextInt(12) : random.nextInt((int) PAGE);
+            long next = page + PAGE;
+            boolean nextKnown = pages.containsKey(next) || Long.compareUnsigned(next - arena, (ARENA_PAGES + 8) * PAGE) < 0;
+            if (off + n > PAGE && !nextKnown) {
+                off = PAGE - n;
+            }
             return page + off;
         }
 
@@ -790,8 +827,8 @@ public abstract class AddressSpaceContract {
         }
 
         private void store() {
-            long va = randomAddress();
             boolean wide = random.nextBoolean();
+            long va = randomAddress(wide ? 8 : 1);
             long value = random.nextInt(4) == 0 ? 0 : random.nextLong();
             int n = wide ? 8 : 1;
             what = wide ? String.format("writeLong(%#x, %#x)", va, value)
@@ -817,8 +854,8 @@ public abstract class AddressSpaceContract {
         }
 
         private void load() {
-            long va = randomAddress();
             boolean wide = random.nextBoolean();
+            long va = randomAddress(wide ? 8 : 1);
             int n = wide ? 8 : 1;
             what = wide ? String.format("readLong(%#x)", va) : String.format("readByte(%#x)", va);
             long[] got = new long[1];
