@@ -529,6 +529,45 @@ public abstract class AddressSpaceContract {
         assertThat(as.brk(PAGE)).isEqualTo(b);
     }
 
+    @Test
+    void munmapOfHeapPagesUnmapsThem() {
+        long b = as.brk(0);
+        long top = (b + PAGE - 1) & -PAGE;
+        as.brk(top + 3 * PAGE);
+        as.writeLong(top, 1);
+        as.writeLong(top + 2 * PAGE, 3);
+        // the heap is a mapping like any other (brk(2) makes it with do_brk_flags)
+        as.munmap(top + PAGE, PAGE);
+        assertUnmapped(top + PAGE);
+        assertThat(as.readLong(top)).isEqualTo(1);
+        assertThat(as.readLong(top + 2 * PAGE)).isEqualTo(3);
+        assertWritable(top + 2 * PAGE);
+    }
+
+    @Test
+    void mapFixedOverTheHeapReplacesIt() {
+        long b = as.brk(0);
+        long top = (b + PAGE - 1) & -PAGE;
+        as.brk(top + 2 * PAGE);
+        as.writeLong(top + PAGE, 5);
+        mapFixed(top + PAGE, PAGE, Prot.USER_R);
+        assertThat(as.readLong(top + PAGE)).isZero();
+        assertReadOnly(top + PAGE);
+        assertWritable(top);
+    }
+
+    @Test
+    void mprotectOfHeapPagesChangesTheirRights() {
+        long b = as.brk(0);
+        long top = (b + PAGE - 1) & -PAGE;
+        as.brk(top + 2 * PAGE);
+        as.writeLong(top, 7);
+        as.mprotect(top, PAGE, Prot.USER_R);
+        assertReadOnly(top);
+        assertThat(as.readLong(top)).isEqualTo(7);
+        assertWritable(top + PAGE);
+    }
+
     // ---- copy and fill
 
     @Test
