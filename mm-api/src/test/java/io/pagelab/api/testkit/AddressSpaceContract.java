@@ -44,8 +44,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * tests. Prot values are the five a program uses (none, r, rw, rx, rwx): x86 cannot express
  * write-only or exec-only pages, so implementations may differ there.
  *
- * <p>Besides one test per rule, a randomized test runs a few thousand mmap, munmap, mprotect, load
- * and store calls per seed against a plain model (a map of page rights and a map of non-zero
+ * <p>Besides one test per rule, a randomized test runs a few thousand mmap, munmap, mprotect,
+ * MADV_DONTNEED, load and store calls per seed against a plain model (a map of page rights and a map of non-zero
  * bytes) and requires zero disagreements; the failure names the seed and the operation.
  */
 public abstract class AddressSpaceContract {
@@ -608,7 +608,7 @@ public abstract class AddressSpaceContract {
     // ---- randomized model check
 
     /**
-     * Thousands of random mmap, munmap, mprotect, loads and stores agree with a model: page rights
+     * Thousands of random mmap, munmap, mprotect, MADV_DONTNEED, loads and stores agree with a model: page rights
      * in a sorted map, non-zero bytes in a hash map.
      */
     @ParameterizedTest(name = "seed {0}")
@@ -632,6 +632,7 @@ public abstract class AddressSpaceContract {
         private int loads;
         private int faults;
         private int refused;
+        private int dropped;
 
         RandomRun(long seed) {
             this.seed = seed;
@@ -651,8 +652,10 @@ public abstract class AddressSpaceContract {
                     munmap();
                 } else if (kind < 30) {
                     mprotect();
-                } else if (kind < 33) {
+                } else if (kind < 31) {
                     badCall();
+                } else if (kind < 33) {
+                    dontneed();
                 } else if (kind < 65) {
                     store();
                 } else {
@@ -660,8 +663,8 @@ public abstract class AddressSpaceContract {
                 }
             }
             compareAll();
-            assertThat(new int[] {stores, loads, faults, refused})
-                    .as("seed %d: stores, loads, faults, refused calls", seed).doesNotContain(0);
+            assertThat(new int[] {stores, loads, faults, refused, dropped})
+                    .as("seed %d: stores, loads, faults, refused calls, MADV_DONTNEED calls", seed).doesNotContain(0);
         }
 
         private long arenaPage() {
@@ -807,6 +810,23 @@ public abstract class AddressSpaceContract {
                 return canWrite == prot.canWrite();
             }
             return true;
+        }
+
+        /** MADV_DONTNEED over mapped pages only (over a hole Linux says ENOMEM, which the contract leaves open). */
+        private void dontneed() {
+            long addr = arenaPage();
+            int n = 1 + random.nextInt(4);
+            for (int i = 0; i < n; i++) {
+                if (!pages.containsKey(addr + i * PAGE)) {
+                    return;
+                }
+            }
+            what = String.format("madvise(%#x, %#x, MADV_DONTNEED)", addr, n * PAGE);
+            expectErrno(attempt(() -> as.madvise(addr, n * PAGE, AddressSpace.MADV_DONTNEED)), null);
+            for (long b = addr; b < addr + n * PAGE; b++) {
+                bytes.remove(b);
+            }
+            dropped++;
         }
 
         private void badCall() {
