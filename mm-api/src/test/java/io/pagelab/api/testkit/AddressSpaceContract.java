@@ -545,6 +545,24 @@ public abstract class AddressSpaceContract {
     }
 
     @Test
+    void brkStillMovesAfterPartOfTheHeapWasUnmapped() {
+        long b = as.brk(0);
+        long top = (b + PAGE - 1) & -PAGE;
+        as.brk(top + 3 * PAGE);
+        as.writeLong(top, 1);
+        as.munmap(top + PAGE, PAGE);
+        // growing checks only [old break, new break + one page) (brk(2): check_brk_limits)
+        assertThat(as.brk(top + 5 * PAGE)).isEqualTo(top + 5 * PAGE);
+        as.writeLong(top + 5 * PAGE - 8, 2);
+        assertUnmapped(top + PAGE);
+        // shrinking unmaps [new break, old break), hole and all (do_vmi_align_munmap)
+        assertThat(as.brk(top + PAGE)).isEqualTo(top + PAGE);
+        assertUnmapped(top + 2 * PAGE);
+        assertUnmapped(top + 5 * PAGE - 8);
+        assertThat(as.readLong(top)).isEqualTo(1);
+    }
+
+    @Test
     void mapFixedOverTheHeapReplacesIt() {
         long b = as.brk(0);
         long top = (b + PAGE - 1) & -PAGE;
