@@ -8,7 +8,12 @@ package io.pagelab.api;
  * <p>Contract (as the man pages say, with exceptions instead of -1/errno):
  * <ul>
  *   <li>A failing call throws {@link io.pagelab.api.error.SyscallException} carrying the errno the
- *       man page lists (EINVAL, ENOMEM, EEXIST, EFAULT...) and changes nothing.</li>
+ *       man page lists (EINVAL, ENOMEM, EEXIST, EFAULT...) and changes nothing, except where Linux
+ *       itself stops part-way: {@link #mprotect} over a range with a hole fails with ENOMEM after
+ *       the mappings before the hole took the new rights (mm/mprotect.c: do_mprotect_pkey), and
+ *       {@link #madvise} over a hole fails with ENOMEM after advising the mapped parts
+ *       (mm/madvise.c: madvise_walk_vmas). An implementation may instead check first and change
+ *       nothing; the part after the hole is never changed.</li>
  *   <li>{@link #mmap} returns a page-aligned address; {@code length} is rounded up to whole pages
  *       and must be &gt; 0 (EINVAL). Without {@link #MAP_FIXED} the hint is only a hint; with it,
  *       the address must be page-aligned and existing mappings there are replaced;
@@ -20,8 +25,10 @@ package io.pagelab.api;
  *       (glibc's wrapper turns that into -1/ENOMEM). It never throws for a refused move.</li>
  *   <li>Loads and stores ({@link #readLong}, {@link #writeByte}...) go through the MMU: a missing
  *       page is faulted in (demand paging, copy-on-write); an access no mapping allows throws
- *       {@link io.pagelab.api.error.SegmentationFault} with SEGV_MAPERR or SEGV_ACCERR. Multi-byte
- *       values are little-endian and may cross a page boundary.</li>
+ *       {@link io.pagelab.api.error.SegmentationFault} with SEGV_MAPERR or SEGV_ACCERR and stores
+ *       nothing (x86 faults are precise: the faulting instruction is not performed). Multi-byte
+ *       values are little-endian and may cross a page boundary. A byte of anonymous memory never
+ *       written reads 0.</li>
  * </ul>
  */
 public interface AddressSpace {

@@ -15,8 +15,9 @@ import java.util.TreeMap;
  * testing code that runs <em>inside</em> a process (malloc, pools, allocators) without booting a
  * kernel: regions in a sorted map, bytes in a sparse page map (an untouched byte reads 0), top-down
  * mmap below {@code mmap_base} (0x7ffff7fff000, linux-reference.md §6.2 with randomization off),
- * a program break starting at {@code start_brk}. No page table, no merging, no guard gaps, no
- * stack: use the kernel's process model for those.
+ * a program break starting at {@code start_brk}; the heap brk(2) grows is a region like the
+ * others (mm/mmap.c: do_brk_flags), so munmap, mprotect and MAP_FIXED work on it as in Linux. No
+ * page table, no merging, no guard gaps, no stack: use the kernel's process model for those.
  */
 public final class NaiveAddressSpace implements AddressSpace {
     /** mmap_base with ASLR off and an 8 MiB stack limit (linux-reference.md §6.2). */
@@ -25,7 +26,15 @@ public final class NaiveAddressSpace implements AddressSpace {
     public static final long START_BRK = 0x555555559000L;
     private static final long PAGE = 4096;
 
-    private record Region(long start, long end, int prot) {
+    /** A mapping [start, end); {@code heap} marks the part of the heap brk(2) made. */
+    private record Region(long start, long end, int prot, boolean heap) {
+        Region(long start, long end, int prot) {
+            this(start, end, prot, false);
+        }
+
+        Region cut(long from, long to) {
+            return new Region(from, to, prot, heap);
+        }
     }
 
     private final TreeMap<Long, Region> regions = new TreeMap<>();
@@ -56,7 +65,7 @@ public final class NaiveAddressSpace implements AddressSpace {
     public long mappedBytes() {
         long n = 0;
         for (Region r : regions.values()) {
-            n += r.end - r.start;
+            n += r.heap ? 0 : r.end - r.start;
         }
         return n;
     }
@@ -124,10 +133,10 @@ public final class NaiveAddressSpace implements AddressSpace {
             }
             regions.remove(r.start);
             if (r.start < addr) {
-                regions.put(r.start, new Region(r.start, addr, r.prot));
+                regions.put(r.start, r.cut(r.start, addr));
             }
             if (r.end > end) {
-                regions.put(end, new Region(end, r.end, r.prot));
+                regions.put(end, r.cut(end, r.end));
             }
         }
         dropPages(addr, end);
@@ -145,7 +154,7 @@ public final class NaiveAddressSpace implements AddressSpace {
                 "address %#x is not page aligned", addr);
         long end = addr + pageAlign(length);
         for (long p = addr; p < end; p += PAGE) {
-            SyscallException.check(regionAt(p) != null || inHeap(p), "mprotect", Errno.ENOMEM,
+            SyscallException.check(regionAt(p) != null, "mprotect", Errno.ENOMEM,
                     "page %#x is not mapped", p);
         }
         for (Region r : regions.values().toArray(new Region[0])) {
@@ -154,13 +163,13 @@ public final class NaiveAddressSpace implements AddressSpace {
             }
             regions.remove(r.start);
             if (r.start < addr) {
-                regions.put(r.start, new Region(r.start, addr, r.prot));
+                regions.put(r.start, r.cut(r.start, addr));
             }
             long s = Math.max(r.start, addr);
             long e = Math.min(r.end, end);
-            regions.put(s, new Region(s, e, prot.bits()));
+            regions.put(s, new Region(s, e, prot.bits(), r.heap));
             if (r.end > end) {
-                regions.put(end, new Region(end, r.end, r.prot));
+                regions.put(end, r.cut(end, r.end));
             }
         }
     }
@@ -171,22 +180,22 @@ public final class NaiveAddressSpace implements AddressSpace {
         SyscallException.check(r != null && r.start == oldAddr && r.end == oldAddr + pageAlign(oldLength),
                 "mremap", Errno.EFAULT, "no mapping of exactly [%#x, +%#x)", oldAddr, oldLength);
         long newLen = pageAlign(newLength);
-        if (newLen <= r.end - r.start) {
-            munmap(oldAddr + newLen, r.end - r.start - newLen == 0 ? PAGE : r.end - r.start - newLen);
-            if (newLen == r.end - r.start) {
-                regions.put(oldAddr, r);
-            }
+        if (newLen == r.end - r.start) {
+            return oldAddr; // mm/mremap.c: the same size changes nothing (it used to unmap the next page)
+        }
+        if (newLen < r.end - r.start) {
+            munmap(oldAddr + newLen, r.end - r.start - newLen); // shrink_vma(): unmap the tail
             return oldAddr;
         }
         if (free(r.end, oldAddr + newLen)) {
-            regions.put(oldAddr, new Region(oldAddr, oldAddr + newLen, r.prot));
+            regions.put(oldAddr, r.cut(oldAddr, oldAddr + newLen));
             return oldAddr;
         }
         SyscallException.check((flags & MREMAP_MAYMOVE) != 0, "mremap", Errno.ENOMEM,
                 "cannot grow in place and MREMAP_MAYMOVE is not set");
         long to = topDown(newLen); // chosen while the old mapping still exists, as Linux does
         regions.remove(oldAddr);
-        regions.put(to, new Region(to, to + newLen, r.prot));
+        regions.put(to, r.cut(to, to + newLen));
         for (long off = 0; off < r.end - r.start; off += PAGE) {
             byte[] pg = pages.remove(oldAddr + off);
             if (pg != null) {
@@ -215,8 +224,9 @@ public final class NaiveAddressSpace implements AddressSpace {
             if (next != null && next.getKey() < newTop + PAGE) {
                 return brk;
             }
-        } else {
-            dropPages(newTop, oldTop);
+            regions.put(oldTop, new Region(oldTop, newTop, Prot.USER_RW.bits(), true));
+        } else if (newTop < oldTop) {
+            munmap(newTop, oldTop - newTop);
         }
         brk = newBrk;
         return brk;
@@ -227,14 +237,7 @@ public final class NaiveAddressSpace implements AddressSpace {
         return e != null && va < e.getValue().end ? e.getValue() : null;
     }
 
-    private boolean inHeap(long va) {
-        return va >= startBrk && va < pageAlign(brk);
-    }
-
     private void check(long va, boolean write) {
-        if (inHeap(va)) {
-            return;
-        }
         Region r = regionAt(va);
         int need = write ? Prot.WRITE : Prot.READ;
         if (r == null) {

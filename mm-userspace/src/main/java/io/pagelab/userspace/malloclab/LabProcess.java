@@ -29,7 +29,10 @@ import java.util.TreeMap;
  * is sparse (a page costs memory once touched, and reads 0 until written), kept as
  * {@code long[512]} pages: heap pages in an array indexed from start_brk, mapping pages behind a
  * small direct-mapped cache, so that an allocator's header loads and stores are cheap: this class
- * sets the pace of a model's replay speed. For the kernel's
+ * sets the pace of a model's replay speed. The heap is a mapping like any other in Linux
+ * (mm/mmap.c: do_brk_flags makes a VMA): the first munmap, mprotect, MAP_FIXED or mremap that
+ * touches it turns it into an ordinary mapping (losing the fast path, which a malloc that leaves
+ * its own heap alone never notices). For the kernel's
  * own process model (VMAs, faults, /proc/PID/maps) use mm-kernel.
  */
 public final class LabProcess implements AddressSpace {
@@ -73,6 +76,8 @@ public final class LabProcess implements AddressSpace {
     private long heapLimit;
     private final long startBrk;
     private long brk;
+    /** True once a call other than brk(2) touched the heap: it is then kept in {@link #maps}. */
+    private boolean heapRetired;
     /** Direct-mapped cache of pages known to be readable and writable: page number and content. */
     private final long[] cachedPfn = new long[CACHE];
     private final long[][] cachedPage = new long[CACHE][];
@@ -159,6 +164,7 @@ public final class LabProcess implements AddressSpace {
         SyscallException.check((addr & (PAGE - 1)) == 0 && length > 0, "munmap", Errno.EINVAL,
                 "address %#x must be page aligned and length %d > 0", addr, length);
         long end = addr + pageAlign(length);
+        retireHeapIfTouched(addr, end);
         Long from = maps.floorKey(addr);
         for (Mapping m : maps.subMap(from == null ? addr : from, end).values().toArray(new Mapping[0])) {
             if (m.end <= addr) {
@@ -173,6 +179,28 @@ public final class LabProcess implements AddressSpace {
             }
             dropPages(Math.max(m.start, addr), Math.min(m.end, end));
         }
+        invalidate();
+    }
+
+    /**
+     * Before a call other than brk(2) works on {@code [start, end)}: if that touches the heap,
+     * the heap becomes one ordinary read-write mapping and its pages move to {@link #pages}. Not
+     * observable by loads and stores; only the heap fast path is lost.
+     */
+    private void retireHeapIfTouched(long start, long end) {
+        long top = pageAlign(brk);
+        if (heapRetired || end <= startBrk || start >= top) {
+            return;
+        }
+        heapRetired = true;
+        for (int i = 0; i < heapPages.length; i++) {
+            if (heapPages[i] != null) {
+                pages.put((startBrk >>> PAGE_SHIFT) + i, heapPages[i]);
+            }
+        }
+        heapPages = new long[0][];
+        heapLimit = 0;
+        maps.put(startBrk, new Mapping(startBrk, top, Prot.USER_RW.bits()));
         invalidate();
     }
 
@@ -194,8 +222,9 @@ public final class LabProcess implements AddressSpace {
         SyscallException.check((addr & (PAGE - 1)) == 0, "mprotect", Errno.EINVAL,
                 "address %#x is not page aligned", addr);
         long end = addr + pageAlign(length);
+        retireHeapIfTouched(addr, end);
         for (long p = addr; p < end; p += PAGE) {
-            SyscallException.check(mappingAt(p) != null || inHeap(p), "mprotect", Errno.ENOMEM,
+            SyscallException.check(mappingAt(p) != null, "mprotect", Errno.ENOMEM,
                     "page %#x is not mapped", p);
         }
         for (Mapping m : maps.values().toArray(new Mapping[0])) {
@@ -218,6 +247,7 @@ public final class LabProcess implements AddressSpace {
 
     @Override
     public long mremap(long oldAddr, long oldLength, long newLength, int flags) {
+        retireHeapIfTouched(oldAddr, oldAddr + 1);
         Mapping m = mappingAt(oldAddr);
         SyscallException.check(m != null && m.start == oldAddr && m.end == oldAddr + pageAlign(oldLength),
                 "mremap", Errno.EFAULT, "no mapping of exactly [%#x, +%#x)", oldAddr, oldLength);
@@ -270,9 +300,18 @@ public final class LabProcess implements AddressSpace {
             if (next != null && next.getKey() < newTop + PAGE) {
                 return brk; // would touch a mapping: refused, like the kernel's check_brk_limits
             }
+        } else if (newTop < oldTop && heapRetired) {
+            munmap(newTop, oldTop - newTop); // do_vmi_munmap of [newbrk, oldbrk)
         } else if (newTop < oldTop) {
             dropPages(newTop, oldTop);
             invalidate();
+        }
+        if (heapRetired) {
+            if (newTop > oldTop) {
+                maps.put(oldTop, new Mapping(oldTop, newTop, Prot.USER_RW.bits())); // do_brk_flags
+            }
+            brk = newBrk;
+            return brk;
         }
         brk = newBrk;
         heapLimit = Math.min(newTop - startBrk, (long) MAX_HEAP_PAGES << PAGE_SHIFT);
@@ -290,7 +329,7 @@ public final class LabProcess implements AddressSpace {
     }
 
     private boolean inHeap(long va) {
-        return va >= startBrk && va < pageAlign(brk);
+        return !heapRetired && va >= startBrk && va < pageAlign(brk);
     }
 
     /** The page of {@code va} after an access check; null for a read of a page never written. */
