@@ -43,4 +43,13 @@ class ProcScriptCommandTest {
         assertThat(run("maps\nfrobnicate 1\n", "proc-script", "-")).isEqualTo(Pagelab.EXIT_BAD_INPUT);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("line 2: unknown command 'frobnicate'");
     }
+
+    @Test
+    void mlockFaultsThePagesInAndShowsInStatus() {
+        assertThat(run("mmap 0 0x2000 rw- private anon\nmlock $1 0x2000\nstatus\n", "proc-script", "--no-aslr",
+                "-")).isZero();
+        // mlock populates the two pages (write faults: private writable) and counts them locked
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("mlock $1 0x2000 = 0\n")
+                .contains("VmLck:\t       8 kB\n").contains("RssAnon:\t       8 kB\n");
+    }
 }

@@ -180,6 +180,15 @@ public final class ProcScript {
                     }
                     result = "0";
                 }
+                case "mlock", "munlock" -> {
+                    need(w, 3, cmd + " ADDR LEN");
+                    if (cmd.equals("mlock")) {
+                        mm.mlock(addr(w[1]), num(w[2]));
+                    } else {
+                        mm.munlock(addr(w[1]), num(w[2]));
+                    }
+                    result = "0";
+                }
                 case "fork" -> {
                     Task child = kernel.fork(current);
                     result = Integer.toString(child.pid());
@@ -197,7 +206,7 @@ public final class ProcScript {
                     result = "0";
                 }
                 default -> throw new ScriptError("unknown command '" + w[0] + "' (allowed: mmap, munmap, mprotect,"
-                        + " mremap, madvise, brk, touch, fork, switch, exit, " + String.join(", ", procFiles.keySet())
+                        + " mremap, madvise, brk, touch, mlock, munlock, fork, switch, exit, " + String.join(", ", procFiles.keySet())
                         + ")");
             }
         } catch (SyscallException e) {
