@@ -205,25 +205,15 @@ public final class Kernel {
         if (shared || v.file() != null && !hasAnonPages(p, v)) {
             return; // vma_needs_copy() is false: the child faults these in on demand
         }
-        for (long a = v.start(); a < v.end(); a += Mm.PAGE) {
-            long pteAddr = p.pt.entryAddress(a, PagingLevel.PT);
-            if (pteAddr == PageTable.NOT_MAPPED) {
-                a = (a | (Mm.PMD_SIZE - 1)) - Mm.PAGE + 1;
-                continue;
-            }
-            long e = ram.readLong(pteAddr);
-            if (!X86PageTableEntry.isMapped(e)) { // pte_present(): P or PROTNONE
-                continue;
-            }
-            long pfn = (e & X86PageTableEntry.PFN_MASK) >>> 12;
+        p.forEachPresentPte(v.start(), v.end(), (a, pteAddr, e) -> {
+            long pfn = Mm.ptePfn(e);
             if (cow && (e & X86PageTableEntry.RW) != 0) {
                 e &= ~X86PageTableEntry.RW;
                 ram.writeLong(pteAddr, e); // ptep_set_wrprotect in the parent
             }
-            c.pt.map(a, pfn, Mm.PAGE, io.pagelab.api.Prot.USER_R);
-            ram.writeLong(c.pt.entryAddress(a, PagingLevel.PT), e);
+            c.setPte(a, e);
             if (pfn == zeroPfn) {
-                continue;
+                return;
             }
             buddy.getPage(pfn);
             MemMap mm = buddy.memMap();
@@ -236,7 +226,7 @@ public final class Kernel {
             } else {
                 c.filePages++;
             }
-        }
+        });
     }
 
     private boolean hasAnonPages(Mm p, Vma v) {

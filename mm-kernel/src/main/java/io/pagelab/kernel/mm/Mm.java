@@ -184,27 +184,55 @@ public final class Mm implements AddressSpace {
         void page(long va, long pfn, PageKind kind, int mapcount, boolean young, boolean dirty, int nid);
     }
 
-    /** Walks the PTEs of {@code v} in address order, as the /proc/pid/smaps walker does. */
-    public void walkPages(Vma v, PageVisitor visitor) {
-        for (long a = v.start(); a < v.end(); a += PAGE) {
+    /** What a page-table walk does at one present PTE. */
+    @FunctionalInterface
+    interface PteAction {
+        void pte(long va, long pteAddr, long entry);
+    }
+
+    /**
+     * The PTE-level walk every range operation shares (walk_page_range, zap_pte_range,
+     * change_pte_range, move_ptes, copy_pte_range): each present PTE of {@code [start, end)} in
+     * address order, where present is pte_present() (P, or PROTNONE for a PROT_NONE page); a
+     * range with no page table is skipped 2 MiB at a time.
+     */
+    void forEachPresentPte(long start, long end, PteAction action) {
+        for (long a = start; Long.compareUnsigned(a, end) < 0; a += PAGE) {
             long pteAddr = pt.entryAddress(a, PagingLevel.PT);
             if (pteAddr == PageTable.NOT_MAPPED) {
-                a = (a | (PMD_SIZE - 1)) - PAGE + 1;
+                a = (a | (PMD_SIZE - 1)) - PAGE + 1; // no page table here: skip to the next 2 MiB
                 continue;
             }
             long e = kernel.ram().readLong(pteAddr);
-            if (!X86PageTableEntry.isMapped(e)) { // pte_present(): P or PROTNONE
-                continue;
+            if (X86PageTableEntry.isMapped(e)) {
+                action.pte(a, pteAddr, e);
             }
-            long pfn = (e & X86PageTableEntry.PFN_MASK) >>> 12;
+        }
+    }
+
+    /** The frame a PTE maps. */
+    static long ptePfn(long entry) {
+        return (entry & X86PageTableEntry.PFN_MASK) >>> 12;
+    }
+
+    /** set_pte_at(): installs the raw entry {@code e} at {@code va}, creating page tables as needed. */
+    void setPte(long va, long e) {
+        pt.map(va, ptePfn(e), PAGE, Prot.USER_R);
+        kernel.ram().writeLong(pt.entryAddress(va, PagingLevel.PT), e);
+    }
+
+    /** Walks the PTEs of {@code v} in address order, as the /proc/pid/smaps walker does. */
+    public void walkPages(Vma v, PageVisitor visitor) {
+        forEachPresentPte(v.start(), v.end(), (a, pteAddr, e) -> {
+            long pfn = ptePfn(e);
             if (pfn == kernel.zeroPfn()) {
-                continue; // vm_normal_page() is NULL for the zero page
+                return; // vm_normal_page() is NULL for the zero page
             }
             PageKind kind = kernel.isAnon(pfn) ? PageKind.ANON : kernel.isShmem(pfn) ? PageKind.SHMEM : PageKind.FILE;
             visitor.page(a, pfn, kind, Math.max(1, kernel.buddy().memMap().mapcount(pfn)),
                     (e & X86PageTableEntry.ACCESSED) != 0, (e & X86PageTableEntry.DIRTY) != 0,
                     kernel.buddy().memMap().nid(pfn));
-        }
+        });
     }
 
     /** The VMA as /proc shows it: with the name get_vma_name() gives it. */
@@ -578,21 +606,11 @@ public final class Mm implements AddressSpace {
 
     /** zap_page_range(): every present PTE of [start, end) in {@code v} is cleared and its page put. */
     void zapRange(Vma v, long start, long end) {
-        for (long a = start; a < end; a += PAGE) {
-            long pteAddr = pt.entryAddress(a, PagingLevel.PT);
-            if (pteAddr == PageTable.NOT_MAPPED) {
-                a = (a | (PMD_SIZE - 1)) - PAGE + 1; // no page table here: skip to the next 2 MiB
-                continue;
-            }
-            long e = kernel.ram().readLong(pteAddr);
-            if (!X86PageTableEntry.isMapped(e)) { // pte_present(): P or PROTNONE
-                continue;
-            }
+        forEachPresentPte(start, end, (a, pteAddr, e) -> {
             kernel.ram().writeLong(pteAddr, 0);
             mmu.invlpg(a);
-            long pfn = (e & X86PageTableEntry.PFN_MASK) >>> 12;
-            kernel.putUserPage(this, pfn, (e & X86PageTableEntry.DIRTY) != 0);
-        }
+            kernel.putUserPage(this, ptePfn(e), (e & X86PageTableEntry.DIRTY) != 0);
+        });
     }
 
     // ---------------------------------------------------------------- mprotect
@@ -712,22 +730,13 @@ public final class Mm implements AddressSpace {
 
     /** change_protection(): rewrite the present PTEs of {@code v} for its new flags. */
     private void changeProtection(Vma v) {
-        for (long a = v.start(); a < v.end(); a += PAGE) {
-            long pteAddr = pt.entryAddress(a, PagingLevel.PT);
-            if (pteAddr == PageTable.NOT_MAPPED) {
-                a = (a | (PMD_SIZE - 1)) - PAGE + 1;
-                continue;
-            }
-            long e = kernel.ram().readLong(pteAddr);
-            if (!X86PageTableEntry.isMapped(e)) { // pte_present(): P or PROTNONE
-                continue;
-            }
-            long pfn = (e & X86PageTableEntry.PFN_MASK) >>> 12;
+        forEachPresentPte(v.start(), v.end(), (a, pteAddr, e) -> {
+            long pfn = ptePfn(e);
             boolean writable = (v.flags() & Vma.VM_WRITE) != 0 && canWriteInPlace(v, pfn);
             long ne = pteBits(pfn, v.flags(), writable) | (e & (X86PageTableEntry.ACCESSED | X86PageTableEntry.DIRTY));
             kernel.ram().writeLong(pteAddr, ne);
             mmu.invlpg(a);
-        }
+        });
     }
 
     /** A page may be mapped writable without a fault: shared mappings, or an anon page only we map. */
@@ -895,21 +904,11 @@ public final class Mm implements AddressSpace {
         long pgoff = v.pgoff() + ((oldAddr - v.start()) >>> 12);
         Vma nv = new Vma(to, to + newLen, v.flags(), pgoff, v.file(), v.name());
         addVma(nv);
-        for (long off = 0; off < oldLen; off += PAGE) {
-            long from = pt.entryAddress(oldAddr + off, PagingLevel.PT);
-            if (from == PageTable.NOT_MAPPED) {
-                continue;
-            }
-            long e = kernel.ram().readLong(from);
-            if (!X86PageTableEntry.isMapped(e)) { // pte_present(): P or PROTNONE
-                continue;
-            }
+        forEachPresentPte(oldAddr, oldAddr + oldLen, (a, from, e) -> { // move_ptes()
             kernel.ram().writeLong(from, 0);
-            mmu.invlpg(oldAddr + off);
-            long pfn = (e & X86PageTableEntry.PFN_MASK) >>> 12;
-            pt.map(to + off, pfn, PAGE, Prot.USER_R);
-            kernel.ram().writeLong(pt.entryAddress(to + off, PagingLevel.PT), e);
-        }
+            mmu.invlpg(a);
+            setPte(to + (a - oldAddr), e);
+        });
         // the old range now has no pages; drop its vma part
         List<Vma> removed = vmas.munmap(oldAddr, oldLen);
         for (Vma r : removed) {
