@@ -15,7 +15,7 @@ import io.pagelab.kernel.mm.ProgramImage;
 import io.pagelab.kernel.mm.Task;
 import io.pagelab.kernel.mm.Vma;
 import io.pagelab.kernel.procfs.MemSizeStats;
-import io.pagelab.kernel.procfs.PageKind;
+import io.pagelab.kernel.procfs.ProcPid;
 import io.pagelab.kernel.procfs.Smaps;
 import io.pagelab.kernel.procfs.SmapsOptions;
 import io.pagelab.kernel.procfs.SmapsRollup;
@@ -38,8 +38,8 @@ import java.util.Locale;
  * <p>Interview questions: q57 (a process's real memory use), q58 (per-mapping detail: smaps),
  * q59 (the summary: smaps_rollup).
  *
- * <p>Differs from Linux on purpose: the lesson walks the page tables itself and feeds
- * {@link MemSizeStats} (pagelab's mm does not render smaps); the options are those of the
+ * <p>Differs from Linux on purpose: the accounting is {@link ProcPid#stats} per VMA, rendered
+ * with {@link Smaps} so that one VMA can be shown alone; the options are those of the
  * captured Linux 6.18 machine (no ProtectionKey line) but with CONFIG_MEM_SOFT_DIRTY, as most
  * distribution kernels have it, because pagelab's mmap marks every new VMA VM_SOFTDIRTY.
  */
@@ -141,26 +141,12 @@ public final class SmapsLesson implements Lesson {
                 "parent's anon 0, since both children copied theirs, and the children's copies).");
     }
 
-    /** The smaps accounting of every present page of {@code mm} (or of one VMA when {@code only} is set). */
+    /** The smaps accounting of every VMA of {@code mm} (or of one VMA when {@code only} is set). */
     static MemSizeStats account(Kernel k, Mm mm, Vma only) {
         MemSizeStats stats = new MemSizeStats();
         for (Vma v : mm.vmas()) {
-            if (only != null && !only.equals(v)) {
-                continue;
-            }
-            for (long va = v.start(); va < v.end(); va += 4096) {
-                long e = pte(mm, va);
-                if ((e & X86PageTableEntry.PRESENT) == 0) {
-                    continue;
-                }
-                long pfn = (e & X86PageTableEntry.PFN_MASK) >>> 12;
-                if (pfn == k.zeroPfn()) {
-                    continue; // vm_normal_page() is NULL for the zero page: not counted
-                }
-                PageKind kind = v.file() == null ? PageKind.ANON : PageKind.FILE;
-                stats.accountPage(kind, k.buddy().memMap().mapcount(pfn),
-                        (e & X86PageTableEntry.ACCESSED) != 0, (e & X86PageTableEntry.DIRTY) != 0,
-                        (v.flags() & Vma.VM_LOCKED) != 0);
+            if (only == null || only.equals(v)) {
+                stats.add(ProcPid.stats(mm, v));
             }
         }
         return stats;
@@ -218,9 +204,7 @@ public final class SmapsLesson implements Lesson {
                 "share as (4096 << 12) / mapcount, an integer division: 4/3 KiB is rounded down by",
                 "a third of a unit, six times, so the sum lands just under 14 KiB and the printing",
                 "(which also rounds down) shows 13. smaps_rollup sums every VMA in one block (q59):");
-        MemSizeStats all = account(k, mm, null);
-        List<Vma> vmas = mm.vmas();
-        String rollup = SmapsRollup.render(vmas.get(0).start(), vmas.get(vmas.size() - 1).end(), all);
+        String rollup = ProcPid.smapsRollup(parent);
         List<String> lines = new ArrayList<>(List.of(rollup.split("\n")));
         ctx.diagram("cat /proc/" + parent.pid() + "/smaps_rollup   (first 10 lines)", lines.subList(0, 10));
         ctx.say("",
