@@ -1,7 +1,7 @@
 package io.pagelab.userspace.malloclab;
 
 import io.pagelab.api.AddressSpace;
-import io.pagelab.api.PageTable;
+import io.pagelab.api.ForwardingAddressSpace;
 import io.pagelab.api.Prot;
 import java.util.ArrayList;
 import java.util.Map;
@@ -19,8 +19,7 @@ import java.util.TreeMap;
  * ptmalloc's chunk layout, so it serves any {@link HeapAllocator}. The two agree for ptmalloc,
  * whose mmapped chunks each own one mapping.
  */
-public final class MeteredProcess implements AddressSpace {
-    private final AddressSpace process;
+public final class MeteredProcess extends ForwardingAddressSpace {
     private final long startBrk;
     private final TreeMap<Long, Long> mappings = new TreeMap<>();
     private long brk;
@@ -29,12 +28,16 @@ public final class MeteredProcess implements AddressSpace {
 
     /** Wraps {@code process}, taking its current break as the initial one. */
     public MeteredProcess(AddressSpace process) {
+        super(checkNotNull(process));
+        this.startBrk = process.brk(0);
+        this.brk = startBrk;
+    }
+
+    private static AddressSpace checkNotNull(AddressSpace process) {
         if (process == null) {
             throw new IllegalArgumentException("process is null; a MeteredProcess wraps an AddressSpace");
         }
-        this.process = process;
-        this.startBrk = process.brk(0);
-        this.brk = startBrk;
+        return process;
     }
 
     /** The break before the allocator ran. */
@@ -90,7 +93,7 @@ public final class MeteredProcess implements AddressSpace {
 
     @Override
     public long mmap(long hint, long length, Prot prot, int flags) {
-        long addr = process.mmap(hint, length, prot, flags);
+        long addr = delegate().mmap(hint, length, prot, flags);
         long len = pageAlign(length);
         forget(addr, addr + len);
         mappings.put(addr, len);
@@ -101,7 +104,7 @@ public final class MeteredProcess implements AddressSpace {
 
     @Override
     public void munmap(long addr, long length) {
-        process.munmap(addr, length);
+        delegate().munmap(addr, length);
         forget(addr, addr + pageAlign(length));
     }
 
@@ -127,13 +130,8 @@ public final class MeteredProcess implements AddressSpace {
     }
 
     @Override
-    public void mprotect(long addr, long length, Prot prot) {
-        process.mprotect(addr, length, prot);
-    }
-
-    @Override
     public long mremap(long oldAddr, long oldLength, long newLength, int flags) {
-        long to = process.mremap(oldAddr, oldLength, newLength, flags);
+        long to = delegate().mremap(oldAddr, oldLength, newLength, flags);
         forget(oldAddr, oldAddr + pageAlign(oldLength));
         forget(to, to + pageAlign(newLength));
         mappings.put(to, pageAlign(newLength));
@@ -143,44 +141,9 @@ public final class MeteredProcess implements AddressSpace {
     }
 
     @Override
-    public void madvise(long addr, long length, int advice) {
-        process.madvise(addr, length, advice);
-    }
-
-    @Override
     public long brk(long newBrk) {
-        brk = process.brk(newBrk);
+        brk = delegate().brk(newBrk);
         grew();
         return brk;
-    }
-
-    @Override
-    public byte readByte(long va) {
-        return process.readByte(va);
-    }
-
-    @Override
-    public void writeByte(long va, byte value) {
-        process.writeByte(va, value);
-    }
-
-    @Override
-    public long readLong(long va) {
-        return process.readLong(va);
-    }
-
-    @Override
-    public void writeLong(long va, long value) {
-        process.writeLong(va, value);
-    }
-
-    @Override
-    public long translate(long va) {
-        return process.translate(va);
-    }
-
-    @Override
-    public PageTable pageTable() {
-        return process.pageTable();
     }
 }
