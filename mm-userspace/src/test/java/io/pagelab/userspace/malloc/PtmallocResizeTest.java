@@ -154,70 +154,23 @@ class PtmallocResizeTest {
     }
 
     /** Counts the user stores a process sees (to tell which bytes calloc clears). */
-    private static final class CountingProcess implements io.pagelab.api.AddressSpace {
-        private final io.pagelab.api.testkit.NaiveAddressSpace as = new io.pagelab.api.testkit.NaiveAddressSpace();
+    private static final class CountingProcess extends io.pagelab.api.ForwardingAddressSpace {
         long storedBytes;
 
-        @Override
-        public long mmap(long hint, long length, io.pagelab.api.Prot prot, int flags) {
-            return as.mmap(hint, length, prot, flags);
-        }
-
-        @Override
-        public void munmap(long addr, long length) {
-            as.munmap(addr, length);
-        }
-
-        @Override
-        public void mprotect(long addr, long length, io.pagelab.api.Prot prot) {
-            as.mprotect(addr, length, prot);
-        }
-
-        @Override
-        public long mremap(long oldAddr, long oldLength, long newLength, int flags) {
-            return as.mremap(oldAddr, oldLength, newLength, flags);
-        }
-
-        @Override
-        public void madvise(long addr, long length, int advice) {
-            as.madvise(addr, length, advice);
-        }
-
-        @Override
-        public long brk(long newBrk) {
-            return as.brk(newBrk);
-        }
-
-        @Override
-        public byte readByte(long va) {
-            return as.readByte(va);
+        CountingProcess() {
+            super(new io.pagelab.api.testkit.NaiveAddressSpace());
         }
 
         @Override
         public void writeByte(long va, byte value) {
             storedBytes++;
-            as.writeByte(va, value);
-        }
-
-        @Override
-        public long readLong(long va) {
-            return as.readLong(va);
+            super.writeByte(va, value);
         }
 
         @Override
         public void writeLong(long va, long value) {
             storedBytes += 8;
-            as.writeLong(va, value);
-        }
-
-        @Override
-        public long translate(long va) {
-            return as.translate(va);
-        }
-
-        @Override
-        public io.pagelab.api.PageTable pageTable() {
-            return as.pageTable();
+            super.writeLong(va, value);
         }
     }
 
