@@ -71,6 +71,34 @@ public abstract class BoundaryTagAllocator implements HeapAllocator, HeapWalker 
     protected abstract List<Long> freeListed();
 
     /**
+     * LIFO insertion of free block {@code bp} into the doubly linked list whose head pointer is
+     * stored at {@code rootAddr} (pred at bp, succ at bp + 8, both in process memory).
+     */
+    protected final void pushFree(long rootAddr, long bp) {
+        long first = tags.get(rootAddr);
+        tags.put(bp, 0);
+        tags.put(bp + BoundaryTags.WSIZE, first);
+        if (first != 0) {
+            tags.put(first, bp);
+        }
+        tags.put(rootAddr, bp);
+    }
+
+    /** Unlinks free block {@code bp} from the list whose head pointer is stored at {@code rootAddr}. */
+    protected final void unlinkFree(long rootAddr, long bp) {
+        long pred = tags.get(bp);
+        long succ = tags.get(bp + BoundaryTags.WSIZE);
+        if (pred == 0) {
+            tags.put(rootAddr, succ);
+        } else {
+            tags.put(pred + BoundaryTags.WSIZE, succ);
+        }
+        if (succ != 0) {
+            tags.put(succ, pred);
+        }
+    }
+
+    /**
      * CS:APP's {@code mm_checkheap}: every block's header equals its footer and its size is a
      * multiple of 16 of at least 32, no two free blocks are adjacent (coalescing is immediate),
      * and the free lists hold exactly the free blocks, each once.

@@ -65,27 +65,12 @@ public final class ExplicitListAllocator extends BoundaryTagAllocator {
     /** LIFO: the block becomes the new front of the list. */
     @Override
     protected void insertFree(long bp) {
-        long first = root();
-        tags.put(bp, 0);
-        tags.put(bp + WSIZE, first);
-        if (first != 0) {
-            tags.put(first, bp);
-        }
-        tags.put(heapBase, bp);
+        pushFree(heapBase, bp);
     }
 
     @Override
     protected void removeFree(long bp) {
-        long pred = tags.get(bp);
-        long succ = succ(bp);
-        if (pred == 0) {
-            tags.put(heapBase, succ);
-        } else {
-            tags.put(pred + WSIZE, succ);
-        }
-        if (succ != 0) {
-            tags.put(succ, pred);
-        }
+        unlinkFree(heapBase, bp);
     }
 
     /** The free list from the root, stopping at a cycle. */

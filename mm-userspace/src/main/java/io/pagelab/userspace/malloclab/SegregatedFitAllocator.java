@@ -84,28 +84,12 @@ public final class SegregatedFitAllocator extends BoundaryTagAllocator {
     /** LIFO insert into the block's class. */
     @Override
     protected void insertFree(long bp) {
-        long rootAddr = rootAddress(sizeClass(tags.blockSize(bp)));
-        long first = tags.get(rootAddr);
-        tags.put(bp, 0);
-        tags.put(bp + WSIZE, first);
-        if (first != 0) {
-            tags.put(first, bp);
-        }
-        tags.put(rootAddr, bp);
+        pushFree(rootAddress(sizeClass(tags.blockSize(bp))), bp);
     }
 
     @Override
     protected void removeFree(long bp) {
-        long pred = tags.get(bp);
-        long succ = tags.get(bp + WSIZE);
-        if (pred == 0) {
-            tags.put(rootAddress(sizeClass(tags.blockSize(bp))), succ);
-        } else {
-            tags.put(pred + WSIZE, succ);
-        }
-        if (succ != 0) {
-            tags.put(succ, pred);
-        }
+        unlinkFree(rootAddress(sizeClass(tags.blockSize(bp))), bp);
     }
 
     /** Every class list from class 0 up, stopping each at a cycle. */
