@@ -3,10 +3,8 @@ package io.pagelab.lessons.malloc;
 import static io.pagelab.lessons.malloc.MallocMachine.hex;
 
 import io.pagelab.api.AddressSpace;
-import io.pagelab.api.error.MemoryCorruptionException;
 import io.pagelab.lessons.Lesson;
 import io.pagelab.lessons.LessonContext;
-import io.pagelab.lessons.Tone;
 import io.pagelab.userspace.cxx.CxxCall;
 import io.pagelab.userspace.cxx.CxxHeap;
 import io.pagelab.userspace.cxx.CxxType;
@@ -194,7 +192,7 @@ public final class CxxLesson implements Lesson {
                 "delete runs one destructor and calls operator delete(w), i.e. free(w). But w is",
                 "8 bytes past what malloc returned: free() takes w - 0x10 as the chunk, whose",
                 "\"size field\" is the cookie, 10 = 0b1010, and bit 1 of a size is IS_MMAPPED:");
-        abort(ctx, () -> heap.deleteObject(WIDGET, w));
+        MallocMachine.abort(ctx, () -> heap.deleteObject(WIDGET, w));
         ctx.diagram("what ran before the abort", log(heap, mark));
         ctx.say("glibc tried to munmap a chunk that is no mapping and its check stopped it. With",
                 "9 Widgets the cookie 0b1001 has IS_MMAPPED clear, and the message becomes",
@@ -207,22 +205,12 @@ public final class CxxLesson implements Lesson {
                 "Widget *o = new Widget; delete[] o;   (should be delete o)",
                 "delete[] reads a count from o - 8, which is the chunk's size field 0x21, runs",
                 "33 destructors over memory that is not Widgets, then frees o - 8:");
-        abort(ctx, () -> heap2.deleteArray(WIDGET, one));
+        MallocMachine.abort(ctx, () -> heap2.deleteArray(WIDGET, one));
         ctx.diagram("what ran before the abort", log(heap2, mark2));
         ctx.say("For int (no destructor, no cookie) delete and delete[] happen to free the same",
                 "pointer, so the mistake goes unnoticed; it is still undefined behaviour, and",
                 "AddressSanitizer reports it as alloc-dealloc-mismatch.",
                 "new 配 delete，new[] 配 delete[]；混用会读错 cookie、释放错地址。");
-    }
-
-    private static void abort(LessonContext ctx, Runnable call) {
-        try {
-            call.run();
-            throw new IllegalStateException("the malloc check this lesson shows did not fire");
-        } catch (MemoryCorruptionException e) {
-            ctx.say(Tone.EMPHASIS, e.getMessage());
-            ctx.say(Tone.EMPHASIS, "Aborted (core dumped)");
-        }
     }
 
     private void summary(LessonContext ctx) {

@@ -1,10 +1,13 @@
 package io.pagelab.lessons.malloc;
 
+import io.pagelab.api.error.MemoryCorruptionException;
 import io.pagelab.kernel.mm.Kernel;
 import io.pagelab.kernel.mm.KernelConfig;
 import io.pagelab.kernel.mm.Mm;
 import io.pagelab.kernel.mm.ProgramImage;
 import io.pagelab.kernel.mm.Task;
+import io.pagelab.lessons.LessonContext;
+import io.pagelab.lessons.Tone;
 import io.pagelab.userspace.malloc.Ptmalloc;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,6 +55,17 @@ final class MallocMachine {
             }
         }
         return out;
+    }
+
+    /** Runs {@code call}, which must hit a malloc check, and prints what the shell would show. */
+    static void abort(LessonContext ctx, Runnable call) {
+        try {
+            call.run();
+            throw new IllegalStateException("the malloc check this lesson shows did not fire");
+        } catch (MemoryCorruptionException e) {
+            ctx.say(Tone.EMPHASIS, e.getMessage());
+            ctx.say(Tone.EMPHASIS, "Aborted (core dumped)");
+        }
     }
 
     static String hex(long v) {

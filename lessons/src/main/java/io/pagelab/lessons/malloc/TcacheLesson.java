@@ -5,7 +5,6 @@ import static io.pagelab.lessons.malloc.MallocMachine.hex;
 import io.pagelab.api.error.MemoryCorruptionException;
 import io.pagelab.lessons.Lesson;
 import io.pagelab.lessons.LessonContext;
-import io.pagelab.lessons.Tone;
 import java.util.List;
 import java.util.Locale;
 
@@ -112,7 +111,7 @@ public final class TcacheLesson implements Lesson {
         long a = pm.malloc.malloc(24);
         pm.malloc.free(a);
         ctx.say("A fresh process: a = malloc(24) = " + hex(a) + "; free(a); free(a);");
-        abort(ctx, () -> pm.malloc.free(a));
+        MallocMachine.abort(ctx, () -> pm.malloc.free(a));
         ctx.say("The second free found key == tcache_key, walked tcache[0x20], met a itself and",
                 "called malloc_printerr: message, then abort(). Since glibc 2.29; before, a double",
                 "free went through silently and the next two mallocs returned the same pointer.");
@@ -128,7 +127,7 @@ public final class TcacheLesson implements Lesson {
                 "With the tcache full, a 0x20 chunk goes to a fastbin, which has only one cheap",
                 "check: the chunk must not be the head of its list. Eight malloc(24), eight free,",
                 "then free(x7) again:");
-        abort(ctx, () -> pm2.malloc.free(x[7]));
+        MallocMachine.abort(ctx, () -> pm2.malloc.free(x[7]));
         ctx.say("free(x7); free(y); free(x7), with y another 0x20 chunk, would pass that check:",
                 "the classic \"fastbin dup\". The fastbin check is much weaker than the tcache's.");
     }
@@ -187,21 +186,10 @@ public final class TcacheLesson implements Lesson {
                 "q1 = " + hex(q[1]) + "), write " + hex(target) + " into q1's next, malloc(72) twice:",
                 "  malloc(72) = " + hex(got) + " (q1)   tcache head now REVEAL(" + hex(target) + ")",
                 "               = " + hex(target) + " ^ " + hex(q[1] >>> 12) + " = " + hex(next));
-        abort(ctx, () -> fresh.malloc.malloc(REQUEST));
+        MallocMachine.abort(ctx, () -> fresh.malloc.malloc(REQUEST));
         ctx.say("REVEAL turned the attacker's pointer into garbage, not 16-byte aligned, and",
                 "tcache_get refused it. To aim, the attacker must first leak a heap address.",
                 "safe-linking：存储 (pos >> 12) ^ ptr；不知道堆地址就无法伪造指针。");
-    }
-
-    /** Runs {@code call}, which must hit a malloc check, and prints what the shell would show. */
-    private static void abort(LessonContext ctx, Runnable call) {
-        try {
-            call.run();
-            throw new IllegalStateException("the malloc check this lesson shows did not fire");
-        } catch (MemoryCorruptionException e) {
-            ctx.say(Tone.EMPHASIS, e.getMessage());
-            ctx.say(Tone.EMPHASIS, "Aborted (core dumped)");
-        }
     }
 
     private void summary(LessonContext ctx) {
