@@ -207,7 +207,7 @@ public final class PageFaultLesson implements Lesson {
     private static String counters(Mm mm) {
         MmCounters c = mm.counters();
         return String.format(Locale.ROOT, "RSS %d pages (anon %d, file %d), minor faults %d, major faults %d.",
-                c.rss(), c.anon(), c.file(), c.minFlt(), c.majFlt());
+                c.rss(), c.anonPages(), c.filePages(), c.minFlt(), c.majFlt());
     }
 
     private void summary(LessonContext ctx) {

@@ -158,9 +158,9 @@ public final class Mm implements AddressSpace {
     /** The mm's counters as /proc reads them. */
     public MmCounters counters() {
         long rss = anonPages + filePages + shmemPages;
-        return new MmCounters(totalVm, Math.max(hiwaterVm, totalVm), lockedVm, rss, Math.max(hiwaterRss, rss),
-                anonPages, filePages, shmemPages, dataVm, stackVm, execVm, startCode, endCode,
-                (tables.count() - 1) * PAGE, minFlt, majFlt); // mm_pgtables_bytes: PUD, PMD and PTE tables, not the PGD
+        return new MmCounters(totalVm, Math.max(hiwaterVm, totalVm), lockedVm, 0, Math.max(hiwaterRss, rss),
+                anonPages, filePages, shmemPages, 0, dataVm, stackVm, execVm, startCode, endCode,
+                (tables.count() - 1) * PAGE, 0, minFlt, majFlt); // mm_pgtables_bytes: PUD, PMD, PTE tables, not the PGD // mm_pgtables_bytes: PUD, PMD and PTE tables, not the PGD
     }
 
     /** Resident pages: MM_ANONPAGES + MM_FILEPAGES + MM_SHMEMPAGES. */

@@ -87,21 +87,14 @@ public final class ProcPid {
         return SmapsRollup.render(first, last, total);
     }
 
-    /** The counters task_mem() and task_statm() read. */
-    public static MmCounters counters(Task t) {
-        io.pagelab.kernel.mm.MmCounters c = t.mm().counters();
-        return new MmCounters(c.totalVm(), c.hiwaterVm(), c.lockedVm(), 0, c.hiwaterRss(), c.anon(), c.file(),
-                c.shmem(), 0, c.dataVm(), c.stackVm(), c.execVm(), c.startCode(), c.endCode(), c.pgtablesBytes(), 0);
-    }
-
     /** The memory lines of /proc/pid/status (VmPeak ... VmSwap). */
     public static String status(Task t) {
-        return TaskMem.render(counters(t), false);
+        return TaskMem.render(t.mm().counters(), false);
     }
 
     /** /proc/pid/statm. */
     public static String statm(Task t) {
-        return Statm.render(counters(t));
+        return Statm.render(t.mm().counters());
     }
 
     /** /proc/pid/numa_maps with the default policy. */

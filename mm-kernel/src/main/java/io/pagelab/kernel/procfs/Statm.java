@@ -2,6 +2,8 @@ package io.pagelab.kernel.procfs;
 
 import static java.util.Objects.requireNonNull;
 
+import io.pagelab.kernel.mm.MmCounters;
+
 /**
  * /proc/pid/statm, as fs/proc/array.c: proc_pid_statm prints what fs/proc/task_mmu.c: task_statm
  * returns (Linux 6.18): seven page counts separated by spaces,

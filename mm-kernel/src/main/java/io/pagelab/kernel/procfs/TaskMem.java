@@ -2,6 +2,8 @@ package io.pagelab.kernel.procfs;
 
 import static java.util.Objects.requireNonNull;
 
+import io.pagelab.kernel.mm.MmCounters;
+
 /**
  * The memory lines of /proc/pid/status, as fs/proc/task_mmu.c: task_mem prints them (Linux 6.18):
  * {@code "VmPeak:\t%8lu kB\n"} and so on, a tab after the colon and the kB value right-aligned in 8

@@ -24,8 +24,8 @@ class FileMappingTest {
         a.mm().writeLong(pa + 4096, 0xfeed);
         assertThat(b.mm().readLong(pb + 4096)).isEqualTo(0xfeed);
         // one page-cache page, mapped by both: each counts it in RssFile
-        assertThat(a.mm().counters().file()).isEqualTo(1);
-        assertThat(b.mm().counters().file()).isEqualTo(1);
+        assertThat(a.mm().counters().filePages()).isEqualTo(1);
+        assertThat(b.mm().counters().filePages()).isEqualTo(1);
         assertThat(k.rmap(a.mm().translate(pa + 4096) >>> 12)).hasSize(2);
     }
 
@@ -43,8 +43,8 @@ class FileMappingTest {
         assertThat(t.mm().translate(p) >>> 12).isNotEqualTo(cachePfn);
         assertThat(t.mm().readByte(p)).isEqualTo((byte) 'J');
         assertThat(k.ram().readByte(cachePfn << 12)).isEqualTo((byte) 'h'); // the file is unchanged
-        assertThat(t.mm().counters().anon()).isEqualTo(1);
-        assertThat(t.mm().counters().file()).isZero();
+        assertThat(t.mm().counters().anonPages()).isEqualTo(1);
+        assertThat(t.mm().counters().filePages()).isZero();
     }
 
     @Test
@@ -74,7 +74,7 @@ class FileMappingTest {
         for (long p = a; p < a + (1L << 30); p += 1L << 20) {
             t.mm().writeLong(p, p); // one page per MiB: 1024 pages
         }
-        assertThat(t.mm().counters().anon()).isEqualTo(1024);
+        assertThat(t.mm().counters().anonPages()).isEqualTo(1024);
         assertThat(t.mm().readLong(a + (512L << 20))).isEqualTo(a + (512L << 20));
         k.exit(t);
     }

@@ -97,7 +97,7 @@ class ProcPidReplayTest {
         String simC = entry(sim, c).replaceFirst("00:01 \\d+ +", "00:01 INO ");
         String realC = entry(real, c).replaceFirst("00:01 \\d+ +", "00:01 INO ");
         assertThat(simC).isEqualTo(realC);
-        assertThat(child.mm().counters().anon()).isEqualTo(8);
+        assertThat(child.mm().counters().anonPages()).isEqualTo(8);
         assertThat(mm.counters().lockedVm()).isEqualTo(4); // VmLck: 16 kB in the captured status
         assertThat(child.mm().counters().lockedVm()).isZero();
         // numa_maps of the same regions (show_numa_map; the shmem inode is not printed there)

@@ -3,6 +3,7 @@ package io.pagelab.kernel.procfs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pagelab.kernel.mm.MmCounters;
 import org.junit.jupiter.api.Test;
 
 /**
